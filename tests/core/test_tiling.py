@@ -1,0 +1,194 @@
+"""Tile alignment: concrete examples and properties over random sizes and models."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom_core._exceptions import ConfigurationError
+from headroom_core.costs import CostModel, get_cost_model
+from headroom_core.tiling import MODES, Alignment, align
+
+MODELS: list[CostModel] = [
+    get_cost_model("openai", "gpt-4o"),
+    get_cost_model("openai", "gpt-4o-mini"),
+    get_cost_model("openai", "gpt-5"),
+    get_cost_model("openai", "gpt-image-1"),
+    get_cost_model("openai", "gpt-5.4"),
+    get_cost_model("openai", "gpt-5.5"),
+    get_cost_model("openai", "gpt-5.6-sol"),
+    get_cost_model("openai", "o4-mini"),
+    get_cost_model("openai", "gpt-4.1-mini"),
+    get_cost_model("anthropic", "claude-sonnet-4-5"),
+    get_cost_model("anthropic", "claude-opus-4-7"),
+    get_cost_model("anthropic", "claude-sonnet-4-5", rule="legacy"),
+    get_cost_model("google", "gemini-2.0-flash"),
+    get_cost_model("google", "gemini-2.5-flash"),
+    get_cost_model("google", "gemini-3-pro-preview"),
+]
+
+
+def gpt4o() -> CostModel:
+    return get_cost_model("openai", "gpt-4o")
+
+
+# --- concrete examples -------------------------------------------------------------------
+
+EXAMPLES = [
+    # (provider, model, size, detail, mode, target, tokens before, tokens after)
+    # gpt-4o: OpenAI's own 768-px short-side downscale, done client side (same tokens).
+    ("openai", "gpt-4o", (1920, 1080), None, "lossless", (1365, 768), 1105, 1105),
+    ("openai", "gpt-4o", (1920, 1080), None, "bounded", (1365, 768), 1105, 1105),
+    ("openai", "gpt-4o", (4032, 3024), "high", "bounded", (1024, 768), 765, 765),
+    ("openai", "gpt-4o", (1920, 1080), "low", "lossless", (910, 512), 85, 85),
+    # gpt-4o: a thin third tile column (1083 px = 2 tiles + 59 px) dropped: 6 -> 4 tiles.
+    ("openai", "gpt-4o", (1100, 780), None, "bounded", (1024, 726), 1105, 765),
+    ("openai", "gpt-4o", (1100, 780), None, "lossless", (1083, 768), 1105, 1105),
+    ("openai", "gpt-4o", (540, 540), "high", "bounded", (512, 512), 765, 255),
+    # Patch models: 1030 px = 32 patches + 6 px; 1024x1024 drops a patch row and column.
+    ("openai", "gpt-5.4", (1030, 1030), None, "bounded", (1024, 1024), 1307, 1229),
+    ("openai", "gpt-5.6-sol", (1030, 1030), None, "bounded", (1024, 1024), 1307, 1229),
+    ("openai", "gpt-5.4", (1030, 1030), None, "lossless", (1030, 1030), 1307, 1307),
+    ("openai", "gpt-5.6-sol", (4032, 3024), None, "bounded", (4000, 3000), 14_364, 14_100),
+    ("openai", "gpt-5.6-sol", (4032, 3024), "high", "lossless", (1824, 1368), 2942, 2942),
+    # Claude 28-px patches: 1456x819 has a 7-px last patch row.
+    ("anthropic", "claude-sonnet-4-5", (1920, 1080), None, "lossless", (1456, 819), 1560, 1560),
+    ("anthropic", "claude-sonnet-4-5", (1920, 1080), None, "bounded", (1443, 812), 1560, 1508),
+    ("anthropic", "claude-sonnet-4-5", (540, 540), None, "bounded", (532, 532), 400, 361),
+    ("anthropic", "claude-sonnet-4-5", (1030, 1030), None, "bounded", (1030, 1030), 1369, 1369),
+    ("anthropic", "claude-opus-4-7", (3840, 2160), None, "lossless", (2576, 1449), 4784, 4784),
+    ("anthropic", "claude-sonnet-4-5", (1075, 1520), None, "lossless", (924, 1307), 1551, 1551),
+    # Claude legacy: area rule, no grid: bounded == lossless.
+    ("anthropic", "claude-sonnet-4-5-legacy", (1000, 1000), None, "bounded", (1000, 1000), 1334, 1334),
+    # Gemini 3 bills a fixed budget: never resized.
+    ("google", "gemini-3-pro-preview", (4032, 3024), None, "bounded", (4032, 3024), 1120, 1120),
+    ("google", "gemini-3-pro-preview", (1030, 1030), "low", "bounded", (1030, 1030), 280, 280),
+    # Gemini 2.x tile rule, 768-px tiles: 4032 px = 5 tiles + 192 px.
+    ("google", "gemini-2.5-flash", (4032, 3024), None, "bounded", (3840, 2880), 6192, 5160),
+    ("google", "gemini-2.5-flash", (4032, 3024), "low", "bounded", (4032, 3024), 64, 64),
+]
+
+
+@pytest.mark.parametrize(
+    ("provider", "name", "size", "detail", "mode", "target", "before", "after"), EXAMPLES
+)
+def test_examples(
+    provider: str,
+    name: str,
+    size: tuple[int, int],
+    detail: str | None,
+    mode: str,
+    target: tuple[int, int],
+    before: int,
+    after: int,
+) -> None:
+    m = get_cost_model(provider, name)
+    a = align(*size, m, detail, mode=mode)
+    assert (a.target_size, a.tokens_before, a.tokens_after) == (target, before, after)
+    assert a.resized == (target != size)
+    assert a.tokens_after == m.tokens(*a.target_size, detail)
+    assert a.mode == mode and a.reason
+
+
+def test_lossless_keeps_every_billed_pixel() -> None:
+    a = align(1920, 1080, gpt4o(), mode="lossless")
+    assert a.pixels_kept == 1.0 and a.tokens_saved == 0 and "provider's own resize" in a.reason
+
+
+def test_bounded_reports_pixels_kept() -> None:
+    a = align(1920, 1080, get_cost_model("anthropic", "claude-sonnet-4-5"))
+    assert a.pixels_kept == pytest.approx(1443 * 812 / (1456 * 819))
+    assert a.tokens_saved == 52 and "28-px" in a.reason
+
+
+def test_bounded_respects_a_smaller_bound() -> None:
+    m = gpt4o()
+    assert align(1100, 780, m, max_downscale=0.05).target_size == (1083, 768)  # 1024/1083 = 0.946
+    assert align(1100, 780, m, max_downscale=0.0).target_size == (1083, 768)
+
+
+def test_off_changes_nothing() -> None:
+    a = align(4032, 3024, gpt4o(), mode="off")
+    assert a == Alignment((4032, 3024), (4032, 3024), 765, 765, 1.0, False, "off", "alignment off")
+
+
+def test_rejected_size_is_reported() -> None:
+    a = align(8000, 8000, get_cost_model("openai", "gpt-5.6-sol"))
+    assert "rejects" in a.reason
+
+
+@pytest.mark.parametrize("mode", ["fast", "", "LOSSLESS", None])
+def test_bad_mode_raises(mode: str) -> None:
+    with pytest.raises(ConfigurationError, match="mode"):
+        align(100, 100, gpt4o(), mode=mode)
+
+
+@pytest.mark.parametrize("bound", [-0.1, 1.0, 2, "0.1", True])
+def test_bad_bound_raises(bound: float) -> None:
+    with pytest.raises(ConfigurationError, match="max_downscale"):
+        align(100, 100, gpt4o(), max_downscale=bound)
+
+
+def test_bad_size_raises() -> None:
+    with pytest.raises(ConfigurationError):
+        align(0, 100, gpt4o())
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[int, int, CostModel, str | None, str, float]:
+    width = draw(st.integers(1, 8000))
+    height = draw(st.integers(1, 8000))
+    m = draw(st.sampled_from(MODELS))
+    detail = draw(st.sampled_from([None, *m.details]))
+    mode = draw(st.sampled_from(["lossless", "bounded"]))
+    bound = draw(st.sampled_from([0.0, 0.05, 0.125, 0.25]))
+    return width, height, m, detail, mode, bound
+
+
+@settings(max_examples=400, deadline=None)
+@given(cases())
+def test_alignment_properties(case: tuple[int, int, CostModel, str | None, str, float]) -> None:
+    width, height, m, detail, mode, bound = case
+    a = align(width, height, m, detail, mode=mode, max_downscale=bound)
+    tw, th = a.target_size
+    # never raises tokens, and the reported tokens are the target's
+    assert a.tokens_after <= a.tokens_before == m.tokens(width, height, detail)
+    assert a.tokens_after == m.tokens(tw, th, detail)
+    # never upscales; target within bounds
+    assert 1 <= tw <= width and 1 <= th <= height
+    assert a.resized == ((tw, th) != (width, height))
+    # pixel loss within the mode's bound
+    if mode == "lossless":
+        assert a.pixels_kept == 1.0 and a.tokens_after == a.tokens_before
+    else:
+        assert a.pixels_kept >= (1 - bound) ** 2 - 1e-9
+        billed = m.cost(width, height, detail).billed_size
+        if a.tokens_after < a.tokens_before:
+            assert tw >= billed[0] * (1 - bound) - 1e-9 and th >= billed[1] * (1 - bound) - 1e-9
+    # idempotent
+    again = align(tw, th, m, detail, mode=mode, max_downscale=bound)
+    assert (again.target_size, again.tokens_after, again.resized) == ((tw, th), a.tokens_after, False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 8000), st.integers(1, 8000), st.sampled_from(MODELS))
+def test_bounded_never_costs_more_than_lossless(width: int, height: int, m: CostModel) -> None:
+    lossless = align(width, height, m, mode="lossless")
+    bounded = align(width, height, m, mode="bounded")
+    assert bounded.tokens_after <= lossless.tokens_after
+    assert align(width, height, m, mode="off").target_size == (width, height)
+
+
+def test_size_independent_rules_never_resize_below_the_billed_size() -> None:
+    gemini3 = get_cost_model("google", "gemini-3")
+    for size in [(100, 100), (1030, 1030), (4032, 3024), (8000, 10)]:
+        for detail in (None, *gemini3.details):
+            assert align(*size, gemini3, detail).target_size == size
+
+
+def test_modes_constant() -> None:
+    assert MODES == ("lossless", "bounded", "off")
