@@ -74,7 +74,7 @@ def decode_image(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             width, height = img.size
             if width <= 0 or height <= 0:
                 raise UnsupportedImageError(f"zero-size image ({width}x{height})")
@@ -82,9 +82,10 @@ def decode_image(
                 raise UnsupportedImageError(
                     f"{width}x{height} = {width * height} pixels exceeds the {max_pixels}-pixel cap"
                 )
-            if getattr(img, "is_animated", False) and getattr(img, "n_frames", 1) > 1:
+            frames = int(getattr(img, "n_frames", 1))
+            if getattr(img, "is_animated", False) and frames > 1:
                 raise UnsupportedImageError(
-                    f"animated {img.format} with {img.n_frames} frames; one frame would lose the others"
+                    f"animated {img.format} with {frames} frames; one frame would lose the others"
                 )
             fmt = (img.format or "").upper()
             img.load()

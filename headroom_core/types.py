@@ -24,7 +24,7 @@ __all__ = [
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-class Technique(str, enum.Enum):
+class Technique(enum.StrEnum):
     """How one image is sent to the model."""
 
     TRANSCODE = "transcode"
@@ -35,9 +35,6 @@ class Technique(str, enum.Enum):
     """Send a low-detail / small version (scene and gist questions)."""
     PRESERVE = "preserve"
     """Send the image (tile-aligned within the configured loss bound)."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

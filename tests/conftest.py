@@ -16,7 +16,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-_PROVIDER_KEYS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "LANGSMITH_API_KEY")
+_PROVIDER_KEYS = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GOOGLE_API_KEY",
+    "GEMINI_API_KEY",
+    "LANGSMITH_API_KEY",
+)
 
 
 class _NetworkBlocked(RuntimeError):
@@ -59,12 +65,15 @@ def data_url(data: bytes, mime: str = "image/png") -> str:
 def draw_page() -> Callable[..., Image.Image]:
     """A page of text lines: ``draw_page(width, height, font_size, lines)``."""
 
-    def make(width: int = 900, height: int = 1200, font_size: int = 20, lines: list[str] | None = None) -> Image.Image:
+    def make(
+        width: int = 900, height: int = 1200, font_size: int = 20, lines: list[str] | None = None
+    ) -> Image.Image:
         img = Image.new("RGB", (width, height), "white")
         d = ImageDraw.Draw(img)
         f = font(font_size)
         text = lines or [
-            f"Line {i}: the quick brown fox jumps over the lazy dog {i * 7}" for i in range(int(height / (font_size * 1.6)) - 2)
+            f"Line {i}: the quick brown fox jumps over the lazy dog {i * 7}"
+            for i in range(int(height / (font_size * 1.6)) - 2)
         ]
         y = 40
         for line in text:
@@ -92,7 +101,9 @@ def draw_photo() -> Callable[..., Image.Image]:
 
             rng = np.random.default_rng(seed)
             yy, xx = np.mgrid[0:height, 0:width]
-            base = np.stack([(xx / width) * 200, (yy / height) * 180, ((xx + yy) / (width + height)) * 220], -1)
+            base = np.stack(
+                [(xx / width) * 200, (yy / height) * 180, ((xx + yy) / (width + height)) * 220], -1
+            )
             arr = np.clip(base + rng.normal(0, 25, base.shape), 0, 255).astype("uint8")
             return Image.fromarray(arr, "RGB")
 
@@ -101,7 +112,9 @@ def draw_photo() -> Callable[..., Image.Image]:
 
 @pytest.fixture
 def openai_request() -> Callable[..., list[dict[str, Any]]]:
-    def make(img_bytes: bytes, query: str = "", mime: str = "image/png", detail: str | None = None) -> list[dict[str, Any]]:
+    def make(
+        img_bytes: bytes, query: str = "", mime: str = "image/png", detail: str | None = None
+    ) -> list[dict[str, Any]]:
         image_url: dict[str, Any] = {"url": data_url(img_bytes, mime)}
         if detail:
             image_url["detail"] = detail

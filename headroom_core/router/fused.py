@@ -1,0 +1,80 @@
+"""A router = a query classifier + an image analyzer + a region locator, fused by the policy."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from ..types import RouteDecision
+from ._base import LocatedRegion, QueryClassifier, RegionLocator, Router
+from .fusion import fuse
+from .policy import DEFAULT_POLICY, RoutingPolicy
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ..analyzers import ImageAnalyzer
+    from ..costs import CostModel
+
+__all__ = ["FusedRouter"]
+
+
+class FusedRouter(Router):
+    """Classifies the question, measures the image, and applies :func:`~.fusion.fuse`.
+
+    The analyzer defaults to the embedded one and is created on first use.
+    """
+
+    name = "fused"
+
+    def __init__(
+        self,
+        classifier: QueryClassifier,
+        *,
+        analyzer: ImageAnalyzer | None = None,
+        locator: RegionLocator | None = None,
+        policy: RoutingPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.classifier = classifier
+        self._analyzer = analyzer
+        self.locator = locator
+        self.policy = policy
+        self._lock = threading.Lock()
+
+    @property
+    def analyzer(self) -> ImageAnalyzer:
+        if self._analyzer is None:
+            with self._lock:
+                if self._analyzer is None:
+                    from ..analyzers import get_analyzer
+
+                    self._analyzer = get_analyzer("embedded")
+        return self._analyzer
+
+    def warm_up(self) -> None:
+        self.classifier.warm_up()
+        _ = self.analyzer
+
+    def decide(
+        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
+    ) -> RouteDecision:
+        from ..techniques.full_low import plan_full_low
+
+        prediction = self.classifier.predict(query)
+        signals = self.analyzer.analyze(image)
+        low = plan_full_low(image.width, image.height, cost_model, detail)
+        locator = self.locator
+
+        def locate() -> LocatedRegion | None:
+            return None if locator is None else locator.locate(image, query, signals)
+
+        return fuse(
+            query_prediction=prediction.technique,
+            query_confidence=prediction.confidence,
+            query_probabilities=prediction.probabilities,
+            signals=signals,
+            low_view_scale=low.view_scale,
+            locate=locate,
+            router=f"{prediction.classifier}+{signals.analyzer}",
+            policy=self.policy,
+        )

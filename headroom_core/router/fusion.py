@@ -1,0 +1,154 @@
+"""Fusion: the query classifier's prediction + the image's signals -> one technique.
+
+The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingPolicy`):
+
+1. Query confidence below ``min_query_confidence`` -> PRESERVE.
+2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
+   ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
+   checked again by the TRANSCODE applier after reading: rule 2b/2c.)
+3. FULL_LOW is refused when small detail is likely (``has_small_details``) or when the image's text
+   would fall below ``min_legible_text_px`` at the size the provider will look at -> PRESERVE.
+4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE.
+5. PRESERVE stays PRESERVE.
+
+``RouteDecision.reason`` names, in one sentence, the signal that decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from ..types import ImageSignals, RouteDecision, Technique
+from ._base import LocatedRegion
+from .policy import DEFAULT_POLICY, RoutingPolicy
+
+__all__ = ["fuse"]
+
+
+def _text_height(signals: ImageSignals) -> float | None:
+    ev = signals.evidence
+    for key in ("median_text_height_px", "min_text_height_px"):
+        value = ev.get(key)
+        if isinstance(value, int | float) and value > 0:
+            return float(value)
+    return None
+
+
+def fuse(
+    *,
+    query_prediction: Technique,
+    query_confidence: float,
+    signals: ImageSignals | None,
+    low_view_scale: float | None,
+    locate: Callable[[], LocatedRegion | None],
+    router: str,
+    query_probabilities: Mapping[str, float] | None = None,
+    policy: RoutingPolicy = DEFAULT_POLICY,
+) -> RouteDecision:
+    """Apply the fusion rules; ``locate`` is called only when a region is needed."""
+    probs = MappingProxyType(dict(query_probabilities or {}))
+
+    def decision(technique: Technique, reason: str, region: LocatedRegion | None = None) -> RouteDecision:
+        if technique is query_prediction:
+            confidence = query_confidence
+        else:  # a fallback: the classifier's own probability of it, when it has one
+            confidence = probs.get(technique.value, 1.0 - query_confidence)
+        if region is not None:
+            confidence = (
+                min(confidence, region.confidence) if technique is query_prediction else region.confidence
+            )
+        return RouteDecision(
+            technique=technique,
+            confidence=round(max(0.0, min(1.0, confidence)), 4),
+            reason=reason,
+            image_signals=signals,
+            query_prediction=query_prediction,
+            query_confidence=query_confidence,
+            region=region.box if region else None,
+            router=router,
+            query_probabilities=probs,
+        )
+
+    q = query_prediction.value
+    # Rule 1: confidence floor.
+    if query_confidence < policy.min_query_confidence:
+        return decision(
+            Technique.PRESERVE,
+            f"query classifier unsure ({q} at {query_confidence:.2f} < min_query_confidence "
+            f"{policy.min_query_confidence}), so the image is kept",
+        )
+
+    if query_prediction is Technique.TRANSCODE:
+        # Rule 2: text must be present and dominate the image.
+        if signals is None:
+            return decision(
+                Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
+            )
+        text_area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
+        if signals.has_text < policy.transcode_min_has_text:
+            why = f"has_text {signals.has_text:.2f} < transcode_min_has_text {policy.transcode_min_has_text}"
+        elif (
+            signals.is_document < policy.transcode_min_is_document
+            and text_area < policy.transcode_min_text_area
+        ):
+            why = (
+                f"text is not dominant (is_document {signals.is_document:.2f}, text area {text_area:.1%} "
+                f"< transcode_min_text_area {policy.transcode_min_text_area:.0%})"
+            )
+        else:
+            return decision(
+                Technique.TRANSCODE,
+                f"the question asks for the image's text and the image is text-dominated "
+                f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})",
+            )
+        region = locate()
+        if region is not None and region.confidence >= policy.crop_min_region_confidence:
+            return decision(
+                Technique.CROP, f"TRANSCODE refused ({why}); cropping to {region.evidence}", region
+            )
+        return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
+
+    if query_prediction is Technique.FULL_LOW:
+        # Rule 3: legibility and detail at the low size.
+        if signals is not None:
+            if signals.has_small_details >= policy.full_low_max_small_details:
+                return decision(
+                    Technique.PRESERVE,
+                    f"FULL_LOW refused: has_small_details {signals.has_small_details:.2f} >= "
+                    f"full_low_max_small_details {policy.full_low_max_small_details}",
+                )
+            height = _text_height(signals)
+            if (
+                signals.has_text >= policy.legibility_has_text
+                and height is not None
+                and low_view_scale is not None
+                and height * low_view_scale < policy.min_legible_text_px
+            ):
+                return decision(
+                    Technique.PRESERVE,
+                    f"FULL_LOW refused: text {height:.0f} px tall would be {height * low_view_scale:.1f} px "
+                    f"at the low size (< min_legible_text_px {policy.min_legible_text_px})",
+                )
+        return decision(
+            Technique.FULL_LOW,
+            "a gist/scene question: the low version keeps what it needs"
+            + (f" (text stays legible, has_text {signals.has_text:.2f})" if signals else ""),
+        )
+
+    if query_prediction is Technique.CROP:
+        # Rule 4: a located region.
+        region = locate()
+        if region is None or region.confidence < policy.crop_min_region_confidence:
+            why = (
+                "no region located"
+                if region is None
+                else (
+                    f"region confidence {region.confidence:.2f} < crop_min_region_confidence "
+                    f"{policy.crop_min_region_confidence}"
+                )
+            )
+            return decision(Technique.PRESERVE, f"CROP refused: {why}, so the whole image is kept")
+        return decision(Technique.CROP, f"the question is about one region: {region.evidence}", region)
+
+    return decision(Technique.PRESERVE, "the question needs fine detail, so the image is kept")

@@ -1,0 +1,46 @@
+"""Every routing threshold, in one place.
+
+Each field is one rule's threshold; :mod:`headroom_core.router.fusion` applies them and names the
+field in the decision's reason. Change a value and the behaviour changes; nothing else hides a
+threshold. Tests pin each rule (``tests/core/test_fusion.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
+
+#: Bumped whenever a default below changes the output for some image: part of the cache key, so
+#: images already sent keep their bytes while new ones follow the new policy.
+POLICY_VERSION = "2026.11.1"
+
+
+@dataclass(frozen=True)
+class RoutingPolicy:
+    """Thresholds of the fusion rules (all 0..1 unless a unit is given)."""
+
+    #: Rule 1: below this query confidence the decision falls back to PRESERVE.
+    min_query_confidence: float = 0.45
+    #: Rule 2 (TRANSCODE): the image must look like it has text ...
+    transcode_min_has_text: float = 0.5
+    #: ... and be text-dominated: a document, or text covering at least this fraction of the image.
+    transcode_min_is_document: float = 0.5
+    transcode_min_text_area: float = 0.08
+    #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
+    #: a line confidence below ``ocr_min_line_confidence``.
+    ocr_max_low_confidence_area: float = 0.15
+    ocr_min_line_confidence: float = 0.6
+    #: Rule 2c: refuse when OCR finds text on less than this fraction of the image (a photo with a sign).
+    ocr_min_text_area: float = 0.02
+    #: Rule 3 (FULL_LOW): refuse when text would be smaller than this many pixels at the low size ...
+    min_legible_text_px: float = 9.0
+    #: ... counted only where the image has text (has_text at least this).
+    legibility_has_text: float = 0.5
+    #: Rule 3b: refuse FULL_LOW when fine detail is likely.
+    full_low_max_small_details: float = 0.7
+    #: Rule 4 (CROP): the located region must have at least this confidence.
+    crop_min_region_confidence: float = 0.5
+
+
+DEFAULT_POLICY = RoutingPolicy()

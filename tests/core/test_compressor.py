@@ -1,0 +1,316 @@
+"""ImageCompressor end to end with fakes for the router and the OCR engine."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from headroom_core import (
+    Box,
+    ImageCompressor,
+    ImageSignals,
+    RouteDecision,
+    Router,
+    Technique,
+    TextLine,
+    compress_images,
+    get_cost_model,
+)
+from headroom_core.codecs import find_images
+from headroom_core.costs import CostModel
+from headroom_core.ocr import OcrEngine, OcrResult
+
+TEXT_SIGNALS = ImageSignals(0.95, 0.9, 0.3, 0.2, analyzer="fake", evidence={"text_area_fraction": 0.4})
+
+
+class FixedRouter(Router):
+    """Always returns the same technique; records the queries it was asked."""
+
+    name = "fixed"
+
+    def __init__(self, technique: Technique, region: Box | None = None, fail: bool = False) -> None:
+        self.technique = technique
+        self.region = region
+        self.fail = fail
+        self.queries: list[str] = []
+
+    def decide(
+        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
+    ) -> RouteDecision:
+        self.queries.append(query)
+        if self.fail:
+            raise RuntimeError("router exploded")
+        return RouteDecision(
+            self.technique,
+            0.9,
+            f"fixed {self.technique.value}",
+            TEXT_SIGNALS,
+            self.technique,
+            0.9,
+            self.region,
+            router="fixed",
+        )
+
+
+class FakeOcr(OcrEngine):
+    name = "fake-ocr"
+
+    def __init__(self, lines: list[str], confidence: float = 0.95) -> None:
+        self.lines = lines
+        self.confidence = confidence
+
+    def read(self, image: Image.Image) -> OcrResult:
+        h = max(1, image.height // max(1, len(self.lines) + 2))
+        out = tuple(
+            TextLine(Box(20, 20 + i * h, image.width - 20, 20 + i * h + int(h * 0.8)), t, self.confidence)
+            for i, t in enumerate(self.lines)
+        )
+        return OcrResult(out, self.name, 1.0, image.width, image.height)
+
+
+def image_of(messages: list[dict[str, Any]], i: int = 0):
+    return find_images(messages)[i]
+
+
+@pytest.fixture
+def page_bytes(draw_page: Callable[..., Image.Image], to_png: Callable[..., bytes]) -> bytes:
+    return to_png(draw_page(1024, 1024))
+
+
+def test_preserve_keeps_bytes_when_alignment_cannot_help(openai_request, page_bytes: bytes) -> None:
+    req = openai_request(page_bytes, "where is the logo?")
+    comp = ImageCompressor("openai", "gpt-4o", router=FixedRouter(Technique.PRESERVE))
+    out = comp.compress(req)
+    assert image_of(out).data == page_bytes
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.PRESERVE
+    assert r.original_tokens == r.compressed_tokens == 765
+
+
+def test_preserve_aligns_when_it_saves_a_tile_row(openai_request, draw_page, to_png) -> None:
+    # 1030x1030 on gpt-4o: scaled to 768x768 = 4 tiles; alignment never raises tokens.
+    data = to_png(draw_page(1100, 560))  # 1100 wide: 3x2 tiles; 1024 wide would be 2x2
+    comp = ImageCompressor("openai", "gpt-4o", router=FixedRouter(Technique.PRESERVE))
+    comp.compress(openai_request(data, "q"))
+    r = comp.last_result.images[0]
+    assert r.compressed_tokens <= r.original_tokens
+    before = get_cost_model("openai", "gpt-4o").tokens(1100, 560)
+    assert r.original_tokens == before
+
+
+def test_full_low_sets_detail_low_on_gpt4o(openai_request, page_bytes: bytes) -> None:
+    comp = ImageCompressor("openai", "gpt-4o", router=FixedRouter(Technique.FULL_LOW))
+    out = comp.compress(openai_request(page_bytes, "describe"))
+    block = out[0]["content"][0]
+    assert block["image_url"]["detail"] == "low"
+    assert comp.last_result.images[0].compressed_tokens == 85
+    assert comp.last_savings == pytest.approx(100 * (765 - 85) / 765)
+
+
+def test_full_low_downscales_for_anthropic(page_bytes: bytes) -> None:
+    b64 = base64.b64encode(page_bytes).decode()
+    req = [
+        {
+            "role": "user",
+            "content": [
+                {
+                    "type": "image",
+                    "source": {"type": "base64", "media_type": "image/png", "data": b64},
+                    "cache_control": {"type": "ephemeral"},
+                },
+                {"type": "text", "text": "what is this?"},
+            ],
+        }
+    ]
+    comp = ImageCompressor("anthropic", "claude-sonnet-4-5", router=FixedRouter(Technique.FULL_LOW))
+    out = comp.compress(req)
+    ref = image_of(out)
+    with Image.open(__import__("io").BytesIO(ref.data)) as im:
+        assert max(im.size) <= 512
+    assert out[0]["content"][0]["cache_control"] == {"type": "ephemeral"}
+    r = comp.last_result.images[0]
+    assert r.compressed_tokens < r.original_tokens
+
+
+def test_transcode_replaces_image_by_fenced_text(openai_request, page_bytes: bytes) -> None:
+    lines = ["Invoice INV-2024-00731", "Total: $1,234.56", "billing@acme-corp.example"]
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=FakeOcr(lines)
+    )
+    out = comp.compress(openai_request(page_bytes, "transcribe"))
+    block = out[0]["content"][0]
+    assert block["type"] == "text"
+    text = block["text"]
+    for line in lines:
+        assert line in text
+    assert text.startswith('<image_text source="image 1">') and text.rstrip().endswith("</image_text>")
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.TRANSCODE and 0 < r.compressed_tokens < 100
+    assert out[0]["content"][1] == {"type": "text", "text": "transcribe"}
+
+
+def test_transcode_refused_on_low_confidence_falls_back_to_preserve(
+    openai_request, page_bytes: bytes
+) -> None:
+    comp = ImageCompressor(
+        "openai",
+        "gpt-4o",
+        router=FixedRouter(Technique.TRANSCODE),
+        ocr_engine=FakeOcr(["smudged", "unreadable"], confidence=0.2),
+    )
+    out = comp.compress(openai_request(page_bytes, "transcribe"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.PRESERVE
+    assert "TRANSCODE refused" in r.reason
+    assert out[0]["content"][0]["type"] == "image_url"
+
+
+def test_transcode_refused_when_text_costs_more(openai_request, draw_page, to_png) -> None:
+    small = to_png(draw_page(300, 200))  # 255 tokens on gpt-4o
+    long_text = ["word " * 60] * 10
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=FakeOcr(long_text)
+    )
+    comp.compress(openai_request(small, "transcribe"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.PRESERVE and "not less than the image" in r.reason
+    assert r.compressed_tokens <= r.original_tokens
+
+
+def test_crop_sends_only_the_region(openai_request, draw_page, to_png) -> None:
+    data = to_png(draw_page(2000, 1500))
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.CROP, region=Box(1500, 100, 1900, 300))
+    )
+    out = comp.compress(openai_request(data, "top right?"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.CROP
+    assert r.compressed_size is not None and r.compressed_size[0] < 2000 / 2
+    assert r.compressed_tokens < r.original_tokens
+    assert image_of(out).data != data
+
+
+def test_each_image_gets_its_own_turns_query(openai_request, page_bytes: bytes) -> None:
+    router = FixedRouter(Technique.PRESERVE)
+    req = [
+        *openai_request(page_bytes, "first question"),
+        {"role": "assistant", "content": "ok"},
+        *openai_request(page_bytes[:], "second question"),
+    ]
+    ImageCompressor("openai", router=router, cache=False).compress(req)
+    assert router.queries == ["first question", "second question"]
+
+
+def test_input_is_never_mutated(openai_request, page_bytes: bytes) -> None:
+    req = openai_request(page_bytes, "describe")
+    snapshot = copy.deepcopy(req)
+    ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW)).compress(req)
+    assert req == snapshot
+
+
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        ("data:image/png;base64,!!!not base64!!!", "base64"),
+        (
+            "data:image/png;base64," + base64.b64encode(b"plain text, not an image").decode(),
+            "not a recognised image",
+        ),
+        ("data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 40).decode(), "decoded"),
+    ],
+)
+def test_fail_open_on_bad_bytes(payload: str, needle: str) -> None:
+    req = [
+        {
+            "role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": payload}}, {"type": "text", "text": "q"}],
+        }
+    ]
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    out = comp.compress(req)
+    assert out == req
+    r = comp.last_result.images[0]
+    assert r.technique is None and r.error and needle in r.error
+
+
+def test_router_failure_passes_image_through(openai_request, page_bytes: bytes) -> None:
+    req = openai_request(page_bytes, "q")
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW, fail=True))
+    out = comp.compress(req)
+    assert out == req
+    r = comp.last_result.images[0]
+    assert r.error and "router exploded" in r.error
+    assert r.original_tokens == r.compressed_tokens == 765
+
+
+def test_url_images_are_skipped_not_fetched() -> None:
+    req = [
+        {
+            "role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}],
+        }
+    ]
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    assert comp.compress(req) == req
+    r = comp.last_result.images[0]
+    assert r.skipped_reason and "not fetched" in r.skipped_reason
+
+
+def test_history_is_byte_identical_and_cached(openai_request, page_bytes: bytes, draw_photo, to_png) -> None:
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    turn1 = openai_request(page_bytes, "describe it")
+    out1 = comp.compress(turn1)
+    turn2 = [
+        *turn1,
+        {"role": "assistant", "content": "a page"},
+        *openai_request(to_png(draw_photo(640, 480)), "and this one?"),
+    ]
+    out2 = comp.compress(turn2)
+    assert out2[0] == out1[0]  # the first turn is sent exactly as before
+    first, second = comp.last_result.images
+    assert first.cached and not second.cached
+    start = time.perf_counter()
+    comp.compress(turn2)
+    assert (time.perf_counter() - start) < 5
+
+
+def test_never_costlier_than_the_input(openai_request, page_bytes: bytes) -> None:
+    # gpt-5.4 `low` has a 6,144-patch budget: FULL_LOW must not pick it when it costs more.
+    comp = ImageCompressor("openai", "gpt-5.4", router=FixedRouter(Technique.FULL_LOW))
+    comp.compress(openai_request(page_bytes, "q"))
+    r = comp.last_result.images[0]
+    assert r.compressed_tokens <= r.original_tokens
+
+
+def test_disabled_technique_falls_back_to_preserve(openai_request, page_bytes: bytes) -> None:
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW), techniques=["preserve", "crop"])
+    comp.compress(openai_request(page_bytes, "q"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.PRESERVE and "disabled" in r.reason
+
+
+def test_acompress_matches_compress(openai_request, page_bytes: bytes) -> None:
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    req = openai_request(page_bytes, "q")
+    assert asyncio.run(comp.acompress(req)) == comp.compress(req)
+
+
+def test_one_shot_helper_and_totals(openai_request, page_bytes: bytes) -> None:
+    out = compress_images(
+        openai_request(page_bytes, "q"), provider="openai", router=FixedRouter(Technique.FULL_LOW)
+    )
+    assert out[0]["content"][0]["image_url"]["detail"] == "low"
+
+
+def test_unknown_provider_is_a_configuration_error() -> None:
+    from headroom_core import ConfigurationError
+
+    with pytest.raises(ConfigurationError):
+        ImageCompressor("nonsense")

@@ -1,0 +1,143 @@
+"""Each fusion rule, with its threshold, decides as documented in router/fusion.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from headroom_core import Box, ImageSignals, RoutingPolicy, Technique
+from headroom_core.router import LocatedRegion, fuse
+
+POLICY = RoutingPolicy()
+
+
+def signals(
+    has_text: float = 0.0,
+    is_document: float = 0.0,
+    is_complex: float = 0.5,
+    has_small_details: float = 0.2,
+    **evidence: Any,
+) -> ImageSignals:
+    return ImageSignals(
+        has_text, is_document, is_complex, has_small_details, analyzer="test", evidence=evidence
+    )
+
+
+def run(
+    pred: Technique,
+    conf: float,
+    sig: ImageSignals | None,
+    *,
+    scale: float | None = 1.0,
+    region: LocatedRegion | None = None,
+    policy: RoutingPolicy = POLICY,
+):
+    calls: list[int] = []
+
+    def locate() -> LocatedRegion | None:
+        calls.append(1)
+        return region
+
+    d = fuse(
+        query_prediction=pred,
+        query_confidence=conf,
+        signals=sig,
+        low_view_scale=scale,
+        locate=locate,
+        router="test",
+        policy=policy,
+    )
+    return d, len(calls)
+
+
+def test_rule1_confidence_floor_preserves() -> None:
+    d, _ = run(Technique.FULL_LOW, POLICY.min_query_confidence - 0.01, signals())
+    assert d.technique is Technique.PRESERVE
+    assert "min_query_confidence" in d.reason
+    d2, _ = run(Technique.FULL_LOW, POLICY.min_query_confidence + 0.01, signals())
+    assert d2.technique is Technique.FULL_LOW
+
+
+def test_rule2_transcode_needs_text_and_text_dominance() -> None:
+    page = signals(has_text=0.95, is_document=0.9, text_area_fraction=0.3)
+    d, calls = run(Technique.TRANSCODE, 0.9, page)
+    assert d.technique is Technique.TRANSCODE and calls == 0
+    assert "text-dominated" in d.reason
+
+    photo = signals(has_text=0.1, is_document=0.05)
+    d, _ = run(Technique.TRANSCODE, 0.9, photo)
+    assert d.technique is Technique.PRESERVE
+    assert "has_text 0.10 < transcode_min_has_text" in d.reason
+
+
+def test_rule2_photo_with_small_sign_goes_to_crop_when_located() -> None:
+    sign = signals(has_text=0.8, is_document=0.1, text_area_fraction=0.01)
+    region = LocatedRegion(Box(10, 10, 110, 40), 0.8, "the sign's text")
+    d, calls = run(Technique.TRANSCODE, 0.9, sign, region=region)
+    assert calls == 1
+    assert d.technique is Technique.CROP and d.region == Box(10, 10, 110, 40)
+    assert "TRANSCODE refused" in d.reason and "text is not dominant" in d.reason
+    d2, _ = run(Technique.TRANSCODE, 0.9, sign, region=None)
+    assert d2.technique is Technique.PRESERVE and "no text region located" in d2.reason
+
+
+def test_rule2_text_area_alone_can_qualify() -> None:
+    screenshot = signals(
+        has_text=0.9, is_document=0.2, text_area_fraction=POLICY.transcode_min_text_area + 0.01
+    )
+    assert run(Technique.TRANSCODE, 0.9, screenshot)[0].technique is Technique.TRANSCODE
+
+
+def test_rule2_without_signals_preserves() -> None:
+    assert run(Technique.TRANSCODE, 0.9, None)[0].technique is Technique.PRESERVE
+
+
+def test_rule3_full_low_refused_when_text_becomes_illegible() -> None:
+    page = signals(has_text=0.9, is_document=0.8, median_text_height_px=14)
+    d, _ = run(Technique.FULL_LOW, 0.9, page, scale=0.4)  # 14 px -> 5.6 px
+    assert d.technique is Technique.PRESERVE
+    assert "5.6 px" in d.reason and "min_legible_text_px" in d.reason
+    d2, _ = run(Technique.FULL_LOW, 0.9, page, scale=0.9)  # 12.6 px stays legible
+    assert d2.technique is Technique.FULL_LOW
+
+
+def test_rule3_text_height_ignored_without_text() -> None:
+    photo = signals(has_text=0.1, median_text_height_px=5)
+    assert run(Technique.FULL_LOW, 0.9, photo, scale=0.1)[0].technique is Technique.FULL_LOW
+
+
+def test_rule3_small_details_refuse_full_low() -> None:
+    d, _ = run(Technique.FULL_LOW, 0.9, signals(has_small_details=POLICY.full_low_max_small_details))
+    assert d.technique is Technique.PRESERVE and "has_small_details" in d.reason
+
+
+def test_rule4_crop_needs_a_confident_region() -> None:
+    d, _ = run(Technique.CROP, 0.9, signals(), region=None)
+    assert d.technique is Technique.PRESERVE and "no region located" in d.reason
+    weak = LocatedRegion(Box(0, 0, 50, 50), POLICY.crop_min_region_confidence - 0.1, "weak")
+    d, _ = run(Technique.CROP, 0.9, signals(), region=weak)
+    assert d.technique is Technique.PRESERVE and "crop_min_region_confidence" in d.reason
+    good = LocatedRegion(Box(0, 0, 50, 50), 0.9, "the top-left corner")
+    d, _ = run(Technique.CROP, 0.9, signals(), region=good)
+    assert d.technique is Technique.CROP and d.region == Box(0, 0, 50, 50)
+    assert "top-left corner" in d.reason
+
+
+def test_rule5_preserve_stays() -> None:
+    d, calls = run(Technique.PRESERVE, 0.99, signals(has_text=0.9, is_document=0.9))
+    assert d.technique is Technique.PRESERVE and calls == 0
+
+
+def test_thresholds_are_the_policy() -> None:
+    strict = RoutingPolicy(min_query_confidence=0.95)
+    assert run(Technique.FULL_LOW, 0.9, signals(), policy=strict)[0].technique is Technique.PRESERVE
+
+
+@pytest.mark.parametrize("tech", list(Technique))
+def test_decision_carries_query_prediction_and_signals(tech: Technique) -> None:
+    sig = signals(has_text=0.9, is_document=0.9, text_area_fraction=0.3)
+    d, _ = run(tech, 0.8, sig, region=LocatedRegion(Box(0, 0, 9, 9), 0.9, "x"))
+    assert d.query_prediction is tech and d.query_confidence == 0.8
+    assert d.image_signals is sig and d.signals is sig
+    assert d.router == "test" and d.reason
