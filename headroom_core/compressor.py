@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -13,6 +14,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from ._exceptions import ConfigurationError, HeadroomError, TechniqueRefusedError, UnsupportedImageError
+from ._fetch import FetchPolicy, fetch_image
 from ._imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decode_image
 from .cache import CacheKey, LRUCache
 from .codecs import ImageRef, Replacement, find_images, rewrite
@@ -71,6 +73,9 @@ class ImageCompressor:
             :class:`~headroom_core.ocr.OcrEngine`.
         cache: keep decisions and outputs by image content so history stays byte-identical.
         time_budget_s: per-image budget; an image over it is sent unchanged with reason ``timeout``.
+        max_pixels, max_bytes: images above these caps are sent unchanged, with the reason.
+        fetch: a :class:`FetchPolicy` to opt in to fetching URL images (allow-listed hosts only);
+            by default URL and file-id images are passed through untouched.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class ImageCompressor:
         time_budget_s: float | None = 30.0,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        fetch: FetchPolicy | None = None,
     ) -> None:
         self.provider = _normalise_provider(provider)
         self.model = model
@@ -111,6 +117,7 @@ class ImageCompressor:
         self.time_budget_s = time_budget_s
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
+        self.fetch = fetch
         self._router_spec = router
         self._router: Router | None = router if isinstance(router, Router) else None
         self._locator = locator
@@ -181,6 +188,36 @@ class ImageCompressor:
                 result.savings_percent,
             )
         return out, result
+
+    def compress_many(
+        self,
+        requests: Sequence[T],
+        provider: str | None = None,
+        model: str | None = None,
+        *,
+        max_workers: int | None = None,
+        progress: bool | None = None,
+    ) -> list[tuple[T, CompressionResult]]:
+        """Compress many requests on a bounded thread pool, in order.
+
+        ``progress``: show a tqdm bar (``None`` = only in a notebook, when tqdm is installed).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        workers = max(1, max_workers or min(4, os.cpu_count() or 1))
+        bar = _progress_bar(len(requests), progress)
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="headroom") as pool:
+                futures = [pool.submit(self.compress_with_result, r, provider, model) for r in requests]
+                results = []
+                for future in futures:
+                    results.append(future.result())
+                    if bar is not None:
+                        bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        return results
 
     def classify(
         self, image_data: bytes, query: str = "", *, provider: str | None = None, model: str | None = None
@@ -259,13 +296,18 @@ class ImageCompressor:
     ) -> _Outcome:
         start = time.perf_counter()
         blank = ImageResult(ref.location, ref.format, None, 0, 0)
-        if ref.source != "base64":
+        data = ref.data
+        if ref.source == "url" and ref.url and self.fetch is not None:
+            try:
+                data = fetch_image(ref.url, self.fetch)
+            except UnsupportedImageError as exc:
+                return _Outcome(None, replace(blank, error=str(exc)))
+        elif ref.source != "base64":
             what = ref.url if ref.source == "url" else ref.file_id
             reason = f"{ref.source} image ({_short(what)}) is not fetched; sent as given"
             return _Outcome(None, replace(blank, skipped_reason=reason))
-        if ref.data is None or ref.error:
+        if data is None or ref.error:
             return _Outcome(None, replace(blank, error=ref.error or "no image bytes"))
-        data = ref.data
         key = self._cache_key(data, provider, model, ref) if self._cache is not None else None
         if key is not None and self._cache is not None and not fresh:
             hit = self._cache.get(key)
@@ -400,6 +442,25 @@ class ImageCompressor:
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    if progress is None:
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except ImportError:
+            return None
+        if shell is None or "ZMQ" not in type(shell).__name__:
+            return None
+    return tqdm(total=total, desc="headroom-image", unit="request")
 
 
 def _short(value: str | None, limit: int = 60) -> str:

@@ -10,69 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from _fakes import FakeOcr, FixedRouter
 from PIL import Image
 
-from headroom_core import (
-    Box,
-    ImageCompressor,
-    ImageSignals,
-    RouteDecision,
-    Router,
-    Technique,
-    TextLine,
-    compress_images,
-    get_cost_model,
-)
+from headroom_core import Box, ImageCompressor, Technique, compress_images, get_cost_model
 from headroom_core.codecs import find_images
-from headroom_core.costs import CostModel
-from headroom_core.ocr import OcrEngine, OcrResult
-
-TEXT_SIGNALS = ImageSignals(0.95, 0.9, 0.3, 0.2, analyzer="fake", evidence={"text_area_fraction": 0.4})
-
-
-class FixedRouter(Router):
-    """Always returns the same technique; records the queries it was asked."""
-
-    name = "fixed"
-
-    def __init__(self, technique: Technique, region: Box | None = None, fail: bool = False) -> None:
-        self.technique = technique
-        self.region = region
-        self.fail = fail
-        self.queries: list[str] = []
-
-    def decide(
-        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
-    ) -> RouteDecision:
-        self.queries.append(query)
-        if self.fail:
-            raise RuntimeError("router exploded")
-        return RouteDecision(
-            self.technique,
-            0.9,
-            f"fixed {self.technique.value}",
-            TEXT_SIGNALS,
-            self.technique,
-            0.9,
-            self.region,
-            router="fixed",
-        )
-
-
-class FakeOcr(OcrEngine):
-    name = "fake-ocr"
-
-    def __init__(self, lines: list[str], confidence: float = 0.95) -> None:
-        self.lines = lines
-        self.confidence = confidence
-
-    def read(self, image: Image.Image) -> OcrResult:
-        h = max(1, image.height // max(1, len(self.lines) + 2))
-        out = tuple(
-            TextLine(Box(20, 20 + i * h, image.width - 20, 20 + i * h + int(h * 0.8)), t, self.confidence)
-            for i, t in enumerate(self.lines)
-        )
-        return OcrResult(out, self.name, 1.0, image.width, image.height)
 
 
 def image_of(messages: list[dict[str, Any]], i: int = 0):
@@ -223,7 +165,7 @@ def test_input_is_never_mutated(openai_request, page_bytes: bytes) -> None:
             "data:image/png;base64," + base64.b64encode(b"plain text, not an image").decode(),
             "not a recognised image",
         ),
-        ("data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 40).decode(), "decoded"),
+        ("data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 40).decode(), "image"),
     ],
 )
 def test_fail_open_on_bad_bytes(payload: str, needle: str) -> None:
@@ -314,3 +256,13 @@ def test_unknown_provider_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigurationError):
         ImageCompressor("nonsense")
+
+
+def test_compress_many_matches_serial(openai_request, draw_page, to_png) -> None:
+    requests = [openai_request(to_png(draw_page(600 + 50 * i, 800)), f"q{i}") for i in range(6)]
+    comp = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    serial = [comp.compress_with_result(r)[0] for r in requests]
+    comp2 = ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW))
+    parallel = comp2.compress_many(requests, max_workers=3, progress=False)
+    assert [out for out, _ in parallel] == serial
+    assert all(res.images[0].technique is Technique.FULL_LOW for _, res in parallel)

@@ -1,0 +1,58 @@
+"""Fakes (not mocks) shared by the tests: a fixed router and an OCR engine that returns given lines."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from headroom_core import Box, ImageSignals, RouteDecision, Router, Technique, TextLine
+from headroom_core.costs import CostModel
+from headroom_core.ocr import OcrEngine, OcrResult
+
+TEXT_SIGNALS = ImageSignals(0.95, 0.9, 0.3, 0.2, analyzer="fake", evidence={"text_area_fraction": 0.4})
+
+
+class FixedRouter(Router):
+    """Always returns the same technique; records the queries it was asked."""
+
+    name = "fixed"
+
+    def __init__(self, technique: Technique, region: Box | None = None, fail: bool = False) -> None:
+        self.technique = technique
+        self.region = region
+        self.fail = fail
+        self.queries: list[str] = []
+
+    def decide(
+        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
+    ) -> RouteDecision:
+        self.queries.append(query)
+        if self.fail:
+            raise RuntimeError("router exploded")
+        return RouteDecision(
+            self.technique,
+            0.9,
+            f"fixed {self.technique.value}",
+            TEXT_SIGNALS,
+            self.technique,
+            0.9,
+            self.region,
+            router="fixed",
+        )
+
+
+class FakeOcr(OcrEngine):
+    """Returns ``lines`` as evenly spaced text lines with one confidence."""
+
+    name = "fake-ocr"
+
+    def __init__(self, lines: list[str], confidence: float = 0.95) -> None:
+        self.lines = lines
+        self.confidence = confidence
+
+    def read(self, image: Image.Image) -> OcrResult:
+        h = max(1, image.height // max(1, len(self.lines) + 2))
+        out = tuple(
+            TextLine(Box(20, 20 + i * h, image.width - 20, 20 + i * h + int(h * 0.8)), t, self.confidence)
+            for i, t in enumerate(self.lines)
+        )
+        return OcrResult(out, self.name, 1.0, image.width, image.height)
