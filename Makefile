@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench clean system-deps
+.PHONY: setup demo test lint typecheck bench clean system-deps test-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[all,dev]'
 	@touch $(STAMP)
 
-setup: system-deps $(STAMP)
+# Pillow's own test images (truncated, CMYK, 16-bit, palette+alpha, EXIF rotations, animations,
+# decompression bombs...) from its source distribution on PyPI: the bad-input corpus of the tests.
+PILLOW_IMAGES := .cache/pillow-images
+$(PILLOW_IMAGES)/.done: | $(BIN)/python
+	@mkdir -p .cache/sdist $(PILLOW_IMAGES)
+	@v=$$($(BIN)/python -c "import PIL; print(PIL.__version__)" 2>/dev/null || echo 13.0.0); \
+	  ($(BIN)/pip download --quiet --no-deps --no-binary :all: "pillow==$$v" -d .cache/sdist && \
+	   tar -xzf .cache/sdist/pillow-$$v.tar.gz -C $(PILLOW_IMAGES) --strip-components=3 "pillow-$$v/Tests/images" && \
+	   touch $@) || echo "note: Pillow's test images unavailable; the bad-input corpus test will skip"
+
+test-data: $(PILLOW_IMAGES)/.done
+
+setup: system-deps $(STAMP) test-data
 
 demo: setup
 	$(BIN)/headroom-image demo
@@ -44,4 +56,4 @@ bench: setup
 	$(BIN)/python benchmarks/tiles.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build dist

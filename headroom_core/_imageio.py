@@ -73,6 +73,7 @@ def decode_image(
         raise UnsupportedImageError("SVG is a vector format; passed through as sent")
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # corrupt EXIF etc.: decoding goes on
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img: Image.Image = Image.open(io.BytesIO(data))
             width, height = img.size
@@ -97,8 +98,8 @@ def decode_image(
         raise UnsupportedImageError(f"decompression bomb refused: {exc}") from None
     except UnidentifiedImageError:
         raise UnsupportedImageError("bytes are not a recognised image format") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise UnsupportedImageError(f"image could not be decoded: {exc}") from None
+    except Exception as exc:  # Pillow plugins raise OSError, NotImplementedError, struct.error...
+        raise UnsupportedImageError(f"image could not be decoded: {type(exc).__name__}: {exc}") from None
     mime = _MIME_BY_FORMAT.get(fmt, f"image/{fmt.lower()}" if fmt else "application/octet-stream")
     return DecodedImage(
         image=rgb,
