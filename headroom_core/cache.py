@@ -7,12 +7,19 @@ new question (e.g. another region) gets its own entry. Bounded LRU, thread-safe.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import sqlite3
 import threading
+import time
 from collections import OrderedDict
+from contextlib import closing
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-__all__ = ["CacheKey", "LRUCache"]
+__all__ = ["CacheKey", "LRUCache", "SQLiteStore"]
 
 V = TypeVar("V")
 
@@ -63,3 +70,55 @@ class LRUCache(Generic[V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._data)
+
+
+class SQLiteStore:
+    """An optional persistent second tier: JSON records keyed by :class:`CacheKey`, in one SQLite file.
+
+    Survives restarts, so a server keeps resending history byte-identical across deploys. Safe
+    for threads (one connection per call) and for several processes (SQLite locking). Records are
+    JSON, never pickles, so a shared cache file cannot execute code.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], max_entries: int = 100_000) -> None:
+        self.path = os.fspath(path)
+        self.max_entries = max_entries
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, record TEXT NOT NULL, "
+                "used REAL NOT NULL)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+
+    @staticmethod
+    def _key(key: CacheKey) -> str:
+        return json.dumps(dataclasses.astuple(key))
+
+    def get(self, key: CacheKey) -> dict[str, Any] | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT record FROM outcomes WHERE key = ?", (self._key(key),)).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE outcomes SET used = ? WHERE key = ?", (time.time(), self._key(key)))
+        record: dict[str, Any] = json.loads(row[0])
+        return record
+
+    def put(self, key: CacheKey, record: dict[str, Any]) -> None:
+        with closing(self._connect()) as db:
+            db.execute(
+                "INSERT OR REPLACE INTO outcomes (key, record, used) VALUES (?, ?, ?)",
+                (self._key(key), json.dumps(record), time.time()),
+            )
+            (count,) = db.execute("SELECT COUNT(*) FROM outcomes").fetchone()
+            if count > self.max_entries:
+                db.execute(
+                    "DELETE FROM outcomes WHERE key IN (SELECT key FROM outcomes ORDER BY used LIMIT ?)",
+                    (count - self.max_entries,),
+                )
+
+    def clear(self) -> None:
+        with closing(self._connect()) as db:
+            db.execute("DELETE FROM outcomes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 import os
@@ -16,8 +17,8 @@ from typing import Any, TypeVar
 from ._exceptions import ConfigurationError, HeadroomError, TechniqueRefusedError, UnsupportedImageError
 from ._fetch import FetchPolicy, fetch_image
 from ._imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decode_image
-from .cache import CacheKey, LRUCache
-from .codecs import ImageRef, Replacement, find_images, rewrite
+from .cache import CacheKey, LRUCache, SQLiteStore
+from .codecs import ImageRef, Replacement, find_images, latest_user_turn, rewrite
 from .costs import CostModel, get_cost_model
 from .ocr._base import OcrEngine
 from .router._base import RegionLocator, Router
@@ -71,7 +72,8 @@ class ImageCompressor:
         techniques: techniques allowed (default all); others fall back to PRESERVE.
         ocr_engine: OCR engine for TRANSCODE: a name (``"auto"``, ``"tesseract"``, ``"easyocr"``) or an
             :class:`~headroom_core.ocr.OcrEngine`.
-        cache: keep decisions and outputs by image content so history stays byte-identical.
+        cache: keep decisions and outputs by image content so history stays byte-identical
+            (``True``: in memory, bounded LRU; a path: also persisted in that SQLite file; ``False``: off).
         time_budget_s: per-image budget; an image over it is sent unchanged with reason ``timeout``.
         max_pixels, max_bytes: images above these caps are sent unchanged, with the reason.
         fetch: a :class:`FetchPolicy` to opt in to fetching URL images (allow-listed hosts only);
@@ -92,7 +94,7 @@ class ImageCompressor:
         ocr_engine: str | OcrEngine = "auto",
         policy: RoutingPolicy = DEFAULT_POLICY,
         locator: RegionLocator | None = None,
-        cache: bool = True,
+        cache: bool | str | os.PathLike[str] = True,
         cache_size: int = 2048,
         time_budget_s: float | None = 30.0,
         max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -126,7 +128,8 @@ class ImageCompressor:
             t: (TranscodeApplier(ocr_engine, policy) if t is Technique.TRANSCODE else cls())
             for t, cls in TECHNIQUES.items()
         }
-        self._cache: LRUCache[_Outcome] | None = LRUCache(cache_size) if cache else None
+        self._cache: LRUCache[_Outcome] | None = LRUCache(cache_size) if cache is not False else None
+        self._store = SQLiteStore(cache) if isinstance(cache, str | os.PathLike) else None
         engine_name = ocr_engine if isinstance(ocr_engine, str) else ocr_engine.name
         self._settings = f"{alignment}:{max_downscale}:{sorted(t.value for t in self.allowed)}:{engine_name}"
         self.last_result: CompressionResult | None = None
@@ -168,7 +171,7 @@ class ImageCompressor:
         )
         cost_model = get_cost_model(prov, mdl)
         refs = find_images(messages)
-        latest = self._latest_user_index(refs)
+        latest = latest_user_turn(messages)
         replacements: dict[tuple[str | int, ...], Replacement] = {}
         results: list[ImageResult] = []
         for n, ref in enumerate(refs, start=1):
@@ -272,11 +275,6 @@ class ImageCompressor:
 
         return RuleBasedRouter(analyzer=analyzer, locator=self._locator, policy=self.policy)
 
-    @staticmethod
-    def _latest_user_index(refs: Sequence[ImageRef]) -> int:
-        indices = [r.message_index for r in refs if r.turn_role == "user"]
-        return max(indices) if indices else max((r.message_index for r in refs), default=0)
-
     def _cache_key(self, data: bytes, provider: str, model: str | None, ref: ImageRef) -> CacheKey:
         return CacheKey(
             content_sha256=hashlib.sha256(data).hexdigest(),
@@ -310,7 +308,7 @@ class ImageCompressor:
             return _Outcome(None, replace(blank, error=ref.error or "no image bytes"))
         key = self._cache_key(data, provider, model, ref) if self._cache is not None else None
         if key is not None and self._cache is not None and not fresh:
-            hit = self._cache.get(key)
+            hit = self._cache.get(key) or self._from_store(key)
             if hit is not None:
                 elapsed = (time.perf_counter() - start) * 1000
                 result = replace(hit.result, location=ref.location, elapsed_ms=elapsed, cached=True)
@@ -318,6 +316,18 @@ class ImageCompressor:
         outcome = self._decide_and_apply(ref, n, data, provider, model, cost_model, start)
         if key is not None and self._cache is not None and outcome.result.error is None:
             self._cache.put(key, outcome)
+            if self._store is not None:
+                self._store.put(key, _outcome_record(outcome))
+        return outcome
+
+    def _from_store(self, key: CacheKey) -> _Outcome | None:
+        if self._store is None or self._cache is None:
+            return None
+        record = self._store.get(key)
+        if record is None:
+            return None
+        outcome = _outcome_from_record(record)
+        self._cache.put(key, outcome)
         return outcome
 
     def _decide_and_apply(
@@ -442,6 +452,80 @@ class ImageCompressor:
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s
+
+
+def _outcome_record(outcome: _Outcome) -> dict[str, Any]:
+    """JSON-able form of an outcome for the persistent store."""
+    rep, r = outcome.replacement, outcome.result
+    return {
+        "replacement": None
+        if rep is None
+        else {
+            "kind": rep.kind,
+            "data": base64.b64encode(rep.data).decode("ascii") if rep.data is not None else None,
+            "mime_type": rep.mime_type,
+            "detail": rep.detail,
+            "text": rep.text,
+        },
+        "result": {
+            "location": list(r.location),
+            "format": r.format,
+            "technique": r.technique.value if r.technique else None,
+            "original_tokens": r.original_tokens,
+            "compressed_tokens": r.compressed_tokens,
+            "original_bytes": r.original_bytes,
+            "compressed_bytes": r.compressed_bytes,
+            "original_size": list(r.original_size) if r.original_size else None,
+            "compressed_size": list(r.compressed_size) if r.compressed_size else None,
+            "skipped_reason": r.skipped_reason,
+            "text": r.text,
+            "decision": r.decision.as_dict() if r.decision else None,
+        },
+    }
+
+
+def _outcome_from_record(record: dict[str, Any]) -> _Outcome:
+    rep = record["replacement"]
+    replacement = (
+        None
+        if rep is None
+        else Replacement(
+            kind=rep["kind"],
+            data=base64.b64decode(rep["data"]) if rep["data"] is not None else None,
+            mime_type=rep["mime_type"],
+            detail=rep["detail"],
+            text=rep["text"],
+        )
+    )
+    r = record["result"]
+    d = r["decision"]
+    decision = (
+        None
+        if d is None
+        else RouteDecision(
+            technique=Technique(d["technique"]),
+            confidence=d["confidence"],
+            reason=d["reason"],
+            router=d["router"],
+            query_prediction=Technique(d["query_prediction"]) if d["query_prediction"] else None,
+            query_confidence=d["query_confidence"],
+        )
+    )
+    result = ImageResult(
+        location=tuple(r["location"]),
+        format=r["format"],
+        technique=Technique(r["technique"]) if r["technique"] else None,
+        original_tokens=r["original_tokens"],
+        compressed_tokens=r["compressed_tokens"],
+        decision=decision,
+        original_bytes=r["original_bytes"],
+        compressed_bytes=r["compressed_bytes"],
+        original_size=tuple(r["original_size"]) if r["original_size"] else None,
+        compressed_size=tuple(r["compressed_size"]) if r["compressed_size"] else None,
+        skipped_reason=r["skipped_reason"],
+        text=r["text"],
+    )
+    return _Outcome(replacement, result)
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:

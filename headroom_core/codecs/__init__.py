@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from headroom_core.codecs._base import Codec
 from headroom_core.codecs._encoding import data_url, decode_base64
+from headroom_core.codecs._query import latest_user_turn
 from headroom_core.codecs._registry import CODECS, detect_format, get_codec, text_block
 from headroom_core.codecs._types import ImageRef, Location, Replacement
 from headroom_core.codecs._walk import find_images, rewrite
@@ -25,6 +26,7 @@ __all__ = [
     "detect_format",
     "find_images",
     "get_codec",
+    "latest_user_turn",
     "rewrite",
     "text_block",
 ]

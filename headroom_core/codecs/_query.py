@@ -9,7 +9,15 @@ from typing import Any
 from headroom_core.codecs._registry import CODECS
 from headroom_core.codecs._types import Location
 
-__all__ = ["CONVERSATION_KEYS", "SYSTEM_KEYS", "Conversation", "Turn", "conversations", "latest_user_text"]
+__all__ = [
+    "CONVERSATION_KEYS",
+    "SYSTEM_KEYS",
+    "Conversation",
+    "Turn",
+    "conversations",
+    "latest_user_text",
+    "latest_user_turn",
+]
 
 CONVERSATION_KEYS = ("messages", "input", "contents")
 """Request keys holding the turns: OpenAI chat / Anthropic, OpenAI Responses, Gemini."""
@@ -88,3 +96,17 @@ def _block_text(block: object) -> str | None:
     if not isinstance(block, Mapping):
         return None
     return next((text for codec in CODECS.values() if (text := codec.text_of(block)) is not None), None)
+
+
+def latest_user_turn(messages: object) -> int:
+    """Index of the last user turn of ``messages`` (``-1`` when there is none).
+
+    Images at or after it belong to the request being answered now; earlier ones are history.
+    """
+    indices = [
+        turn.index
+        for c in conversations(messages)
+        for turn in c.turns
+        if turn.role == "user" or (turn.role is None and turn.text)
+    ]
+    return max(indices, default=-1)
