@@ -15,6 +15,7 @@ from ._exceptions import (
     UnknownModelError,
     UnsupportedImageError,
 )
+from ._fetch import FetchPolicy
 from ._version import __version__
 from .compressor import ImageCompressor, compress_images
 from .costs import CostModel, TokenCost, get_cost_model
@@ -30,6 +31,7 @@ __all__ = [
     "CompressionTimeoutError",
     "ConfigurationError",
     "CostModel",
+    "FetchPolicy",
     "HeadroomError",
     "ImageCompressor",
     "ImageResult",

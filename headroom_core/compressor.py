@@ -179,7 +179,7 @@ class ImageCompressor:
             results.append(outcome.result)
             if outcome.replacement is not None:
                 replacements[ref.location] = outcome.replacement
-        out = rewrite(messages, replacements) if replacements else _copy(messages)
+        out = self._rewrite(messages, replacements, results)
         result = CompressionResult(images=tuple(results), provider=prov, model=mdl)
         self.last_result = result
         if results:
@@ -221,6 +221,36 @@ class ImageCompressor:
             if bar is not None:
                 bar.close()
         return results
+
+    @staticmethod
+    def _rewrite(
+        messages: T, replacements: dict[tuple[str | int, ...], Replacement], results: list[ImageResult]
+    ) -> T:
+        """Write all replacements; one that the block cannot take is dropped (fail open) with its reason."""
+        if not replacements:
+            return _copy(messages)
+        try:
+            return rewrite(messages, replacements)
+        except HeadroomError:
+            pass
+        out = _copy(messages)
+        for i, r in enumerate(results):
+            rep = replacements.get(r.location)
+            if rep is None:
+                continue
+            try:
+                out = rewrite(out, {r.location: rep})
+            except HeadroomError as exc:
+                results[i] = replace(
+                    r,
+                    technique=None,
+                    compressed_tokens=r.original_tokens,
+                    compressed_bytes=r.original_bytes,
+                    compressed_size=r.original_size,
+                    text=None,
+                    error=f"rewrite refused: {exc}",
+                )
+        return out
 
     def classify(
         self, image_data: bytes, query: str = "", *, provider: str | None = None, model: str | None = None
@@ -411,6 +441,7 @@ class ImageCompressor:
                 label=f"image {n}",
                 text_like=text_like,
                 region=dec.region,
+                detail_settable=ref.format != "anthropic",
             )
 
         try:

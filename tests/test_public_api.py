@@ -14,6 +14,7 @@ CORE_ALL = [
     "CompressionTimeoutError",
     "ConfigurationError",
     "CostModel",
+    "FetchPolicy",
     "HeadroomError",
     "ImageCompressor",
     "ImageResult",

@@ -35,6 +35,8 @@ class ApplyContext:
     label: str = "image"
     text_like: bool = False
     region: Box | None = None
+    #: Whether the block's format has a per-image detail field (Anthropic blocks have none).
+    detail_settable: bool = True
 
 
 @dataclass(frozen=True)

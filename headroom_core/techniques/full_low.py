@@ -44,7 +44,13 @@ def _low_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 
 
 def plan_full_low(
-    width: int, height: int, model: CostModel, detail: str | None, *, max_side: int = LOW_MAX_SIDE
+    width: int,
+    height: int,
+    model: CostModel,
+    detail: str | None,
+    *,
+    max_side: int = LOW_MAX_SIDE,
+    detail_settable: bool = True,
 ) -> LowPlan:
     """Cheapest of: the sent size or a ``max_side`` downscale, with the sent detail or any detail
     settable per image. Ties keep more pixels."""
@@ -52,7 +58,8 @@ def plan_full_low(
     small = _low_size(width, height, max_side)
     if small != sizes[0]:
         sizes.append(small)
-    details: list[str | None] = [detail, *[d for d in per_image_details(model) if d != detail]]
+    settable = per_image_details(model) if detail_settable else ()
+    details: list[str | None] = [detail, *[d for d in settable if d != detail]]
     best: LowPlan | None = None
     for size in sizes:
         for det in details:
@@ -78,7 +85,14 @@ class FullLowApplier(TechniqueApplier):
 
     def apply(self, ctx: ApplyContext) -> Applied:
         d = ctx.decoded
-        plan = plan_full_low(d.width, d.height, ctx.cost_model, ctx.detail, max_side=self.max_side)
+        plan = plan_full_low(
+            d.width,
+            d.height,
+            ctx.cost_model,
+            ctx.detail,
+            max_side=self.max_side,
+            detail_settable=ctx.detail_settable,
+        )
         new_detail = plan.detail if plan.detail != ctx.detail else None
         if plan.resized:
             data, mime = encode_image(resize(d.image, plan.size), text_like=ctx.text_like)

@@ -266,3 +266,22 @@ def test_compress_many_matches_serial(openai_request, draw_page, to_png) -> None
     parallel = comp2.compress_many(requests, max_workers=3, progress=False)
     assert [out for out, _ in parallel] == serial
     assert all(res.images[0].technique is Technique.FULL_LOW for _, res in parallel)
+
+
+def test_anthropic_block_sent_to_openai_gets_no_detail_and_never_fails(page_bytes: bytes) -> None:
+    b64 = base64.b64encode(page_bytes).decode()
+    req = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": b64}}
+            ],
+        }
+    ]
+    comp = ImageCompressor("openai", "gpt-4o", router=FixedRouter(Technique.FULL_LOW))
+    out = comp.compress(req)
+    (r,) = comp.last_result.images
+    assert "detail" not in out[0]["content"][0]
+    assert (
+        r.technique is Technique.FULL_LOW and r.compressed_tokens == 255
+    )  # a 512 px downscale, not detail=low
