@@ -42,5 +42,5 @@ class OcrEngine(ABC):
         """True when the engine's dependencies (binary, package, weights) are present."""
         return True
 
-    def warm_up(self) -> None:
+    def warm_up(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Load models now instead of on first use."""

@@ -15,7 +15,8 @@ from headroom_core.cli import main
 def test_tokens_prints_the_documented_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tokens", "--provider", "openai", "--model", "gpt-4o", "--size", "1024x1024"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"provider", "model", "width", "height", "detail", "tokens", "billed_width", "billed_height"} <= set(out)
+    keys = {"provider", "model", "width", "height", "detail", "tokens", "billed_width", "billed_height"}
+    assert keys <= set(out)
     assert (out["tokens"], out["billed_width"], out["billed_height"]) == (765, 768, 768)
 
 

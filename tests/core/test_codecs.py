@@ -108,7 +108,8 @@ def test_openai_chat_find() -> None:
     )
     # A tool image takes the latest user text at or before it, not a question asked later: an image
     # already sent keeps its query (and so its cached output) when the conversation grows.
-    assert (shot.turn_role, shot.query, shot.base64_chars) == ("tool", "What does the chart show?\nBe brief.", 0)
+    expected_query = "What does the chart show?\nBe brief."
+    assert (shot.turn_role, shot.query, shot.base64_chars) == ("tool", expected_query, 0)
     assert (photo.data, photo.mime_type, photo.query) == (JPEG, "image/jpeg", "And this photo?")
 
 
