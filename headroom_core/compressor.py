@@ -24,7 +24,7 @@ from .ocr._base import OcrEngine
 from .router._base import RegionLocator, Router
 from .router.policy import DEFAULT_POLICY, POLICY_VERSION, RoutingPolicy
 from .techniques import TECHNIQUES, Applied, ApplyContext, TechniqueApplier, TranscodeApplier
-from .types import CompressionResult, ImageResult, RouteDecision, Technique
+from .types import Box, CompressionResult, ImageResult, RouteDecision, Technique
 
 __all__ = ["ImageCompressor", "compress_images"]
 
@@ -123,6 +123,7 @@ class ImageCompressor:
         self._router_spec = router
         self._router: Router | None = router if isinstance(router, Router) else None
         self._locator = locator
+        self._ocr_engine = ocr_engine
         self._lock = threading.Lock()
         self._appliers: dict[Technique, TechniqueApplier] = {
             t: (TranscodeApplier(ocr_engine, policy) if t is Technique.TRANSCODE else cls())
@@ -131,7 +132,9 @@ class ImageCompressor:
         self._cache: LRUCache[_Outcome] | None = LRUCache(cache_size) if cache is not False else None
         self._store = SQLiteStore(cache) if isinstance(cache, str | os.PathLike) else None
         engine_name = ocr_engine if isinstance(ocr_engine, str) else ocr_engine.name
-        self._settings = f"{alignment}:{max_downscale}:{sorted(t.value for t in self.allowed)}:{engine_name}"
+        locator_name = "query" if locator is None else locator.name
+        techniques_on = sorted(t.value for t in self.allowed)
+        self._settings = f"{alignment}:{max_downscale}:{techniques_on}:{engine_name}:{locator_name}"
         self.last_result: CompressionResult | None = None
 
     # -- public API -------------------------------------------------------------------------
@@ -296,14 +299,21 @@ class ImageCompressor:
             try:
                 from .router.trained import TrainedRouter
 
-                return TrainedRouter(analyzer=analyzer, locator=self._locator, policy=self.policy)
+                return TrainedRouter(analyzer=analyzer, locator=self._default_locator(), policy=self.policy)
             except (ImportError, HeadroomError) as exc:
                 if spec == "trained":
                     raise
                 logger.info("trained router unavailable (%s); using the rule-based router", exc)
         from .router.rules import RuleBasedRouter
 
-        return RuleBasedRouter(analyzer=analyzer, locator=self._locator, policy=self.policy)
+        return RuleBasedRouter(analyzer=analyzer, locator=self._default_locator(), policy=self.policy)
+
+    def _default_locator(self) -> RegionLocator:
+        if self._locator is None:
+            from .locate import QueryRegionLocator
+
+            self._locator = QueryRegionLocator(ocr_engine=self._ocr_engine)
+        return self._locator
 
     def _cache_key(self, data: bytes, provider: str, model: str | None, ref: ImageRef) -> CacheKey:
         return CacheKey(
@@ -469,6 +479,7 @@ class ImageCompressor:
                 compressed_size=applied.size,
                 elapsed_ms=(time.perf_counter() - start) * 1000,
                 text=applied.text,
+                crop_box=_box_extra(applied),
             ),
         )
 
@@ -483,6 +494,11 @@ class ImageCompressor:
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s
+
+
+def _box_extra(applied: Applied) -> Box | None:
+    box = applied.extras.get("box")
+    return box if isinstance(box, Box) else None
 
 
 def _outcome_record(outcome: _Outcome) -> dict[str, Any]:
@@ -510,6 +526,7 @@ def _outcome_record(outcome: _Outcome) -> dict[str, Any]:
             "compressed_size": list(r.compressed_size) if r.compressed_size else None,
             "skipped_reason": r.skipped_reason,
             "text": r.text,
+            "crop_box": list(r.crop_box.as_tuple()) if r.crop_box else None,
             "decision": r.decision.as_dict() if r.decision else None,
         },
     }
@@ -555,6 +572,7 @@ def _outcome_from_record(record: dict[str, Any]) -> _Outcome:
         compressed_size=tuple(r["compressed_size"]) if r["compressed_size"] else None,
         skipped_reason=r["skipped_reason"],
         text=r["text"],
+        crop_box=Box(*r["crop_box"]) if r.get("crop_box") else None,
     )
     return _Outcome(replacement, result)
 

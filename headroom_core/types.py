@@ -180,6 +180,8 @@ class ImageResult:
     skipped_reason: str | None = None
     cached: bool = False
     text: str | None = None
+    #: For CROP: the box sent, in original-image pixels (after padding and grid snapping).
+    crop_box: Box | None = None
 
     @property
     def saved_tokens(self) -> int:
@@ -209,6 +211,7 @@ class ImageResult:
             "error": self.error,
             "skipped_reason": self.skipped_reason,
             "cached": self.cached,
+            "crop_box": list(self.crop_box.as_tuple()) if self.crop_box else None,
             "reason": self.reason,
             "decision": self.decision.as_dict() if self.decision else None,
         }

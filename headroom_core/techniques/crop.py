@@ -1,27 +1,94 @@
-"""CROP: send only the located region, padded, snapped to the provider's grid, at native resolution."""
+"""CROP: send only the located region, padded, snapped to the provider's grid, at native resolution.
+
+:func:`plan_crop` turns a located region into what is sent, in four steps:
+
+1. **whole lines**: the box grows to hold every text line it cuts (``signals.text_lines``), so a
+   region that clips a line or a cell never sends half of it;
+2. **margin**: ``MARGIN_FRACTION`` of the box's smaller side, at least ``MIN_MARGIN_PX`` and at least
+   ``MARGIN_LINE_HEIGHTS`` text lines, clamped to the image;
+3. **alignment**: the padded crop goes through :func:`~headroom_core.tiling.align` with the caller's
+   mode and bound, exactly as PRESERVE would treat an image of that size (``bounded`` may drop a
+   thin partial tile or patch row by a small uniform downscale; ``lossless`` only does the
+   provider's own downscale client side; ``off`` keeps native resolution);
+4. **snapping**: the crop grows, never past the image, to fill the grid cells (tiles or patches) it
+   is billed for anyway: free context at the same token count.
+
+The applier refuses (so the compressor falls back to PRESERVE with the reason) when the crop would
+not cost fewer tokens than the tile-aligned whole image.
+"""
 
 from __future__ import annotations
 
 import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .._exceptions import TechniqueRefusedError
-from .._imageio import encode_image
+from .._imageio import encode_image, resize
 from ..codecs import Replacement
 from ..costs import CostModel
 from ..tiling import align
 from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 
-__all__ = ["CropApplier", "pad_box", "snap_box"]
+__all__ = ["CropApplier", "CropPlan", "expand_to_lines", "pad_box", "plan_crop", "snap_box"]
 
-#: Margin added around the located box: this fraction of its smaller side, at least ``MIN_MARGIN_PX``.
+#: Margin added around the located box: this fraction of its smaller side, at least ``MIN_MARGIN_PX``
+#: and at least ``MARGIN_LINE_HEIGHTS`` times the height of the text lines inside it.
 MARGIN_FRACTION = 0.15
 MIN_MARGIN_PX = 16
+MARGIN_LINE_HEIGHTS = 1.0
+#: A text line is cut by the box when the box covers this share of its height and some of its width.
+CUT_LINE_MIN_OVERLAP = 0.4
 
 
-def pad_box(box: Box, width: int, height: int) -> Box:
+@dataclass(frozen=True)
+class CropPlan:
+    """What :func:`plan_crop` decided: the box cut from the image (original pixels), the size it is
+    sent at, and the tokens the provider bills for it."""
+
+    box: Box
+    size: tuple[int, int]
+    tokens: int
+    padded: Box
+
+    @property
+    def resized(self) -> bool:
+        return self.size != (self.box.width, self.box.height)
+
+
+def _contains(outer: Box, inner: Box) -> bool:
+    return (
+        outer.left <= inner.left
+        and outer.top <= inner.top
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+    )
+
+
+def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
+    """Grow ``box`` to hold every text line it cuts (covers part of its height and width).
+
+    One pass over the lines ``box`` itself cuts: the lines a grown box would cut in turn are not
+    added, so a box never cascades across a page of touching lines.
+    """
+    out = box
+    for line in lines:
+        if line.area == 0 or _contains(box, line):
+            continue
+        ih = min(box.bottom, line.bottom) - max(box.top, line.top)
+        iw = min(box.right, line.right) - max(box.left, line.left)
+        if ih >= CUT_LINE_MIN_OVERLAP * line.height and iw > 0:
+            out = out.union(line)
+    return out
+
+
+def pad_box(box: Box, width: int, height: int, line_height: float | None = None) -> Box:
     """Add a context margin around ``box``, clamped to the image."""
     margin = max(MIN_MARGIN_PX, round(MARGIN_FRACTION * min(box.width, box.height)))
+    if line_height:
+        margin = max(margin, round(MARGIN_LINE_HEIGHTS * line_height))
     return Box(box.left - margin, box.top - margin, box.right + margin, box.bottom + margin).clamp(
         width, height
     )
@@ -43,7 +110,7 @@ def snap_box(box: Box, width: int, height: int, model: CostModel, detail: str | 
 
     Growth is kept only when the provider bills the grown box at the same tokens as the padded one.
     """
-    grid = model.grid
+    grid = model.grid_for(box.width, box.height, detail)
     if grid <= 0:
         return box
     base_tokens = model.tokens(box.width, box.height, detail)
@@ -53,6 +120,59 @@ def snap_box(box: Box, width: int, height: int, model: CostModel, detail: str | 
     if model.tokens(grown.width, grown.height, detail) <= base_tokens:
         return grown
     return box
+
+
+def _snap_scaled(
+    padded: Box,
+    size: tuple[int, int],
+    tokens: int,
+    width: int,
+    height: int,
+    model: CostModel,
+    detail: str | None,
+) -> tuple[Box, tuple[int, int]]:
+    """Like :func:`snap_box` for a crop sent downscaled to ``size``: fill the grid at the sent scale."""
+    grid = model.grid_for(size[0], size[1], detail)
+    if grid <= 0:
+        return padded, size
+    sx, sy = size[0] / padded.width, size[1] / padded.height
+    want_w, want_h = math.ceil(size[0] / grid) * grid, math.ceil(size[1] / grid) * grid
+    left, right = _grow(padded.left, padded.right, int(want_w / sx), width)
+    top, bottom = _grow(padded.top, padded.bottom, int(want_h / sy), height)
+    grown = Box(left, top, right, bottom)
+    new_size = (min(want_w, max(1, round(grown.width * sx))), min(want_h, max(1, round(grown.height * sy))))
+    cost = model.cost(*new_size, detail)
+    if cost.tokens <= tokens and cost.billed_size == new_size:
+        return grown, new_size
+    return padded, size
+
+
+def plan_crop(
+    region: Box,
+    width: int,
+    height: int,
+    model: CostModel,
+    detail: str | None = None,
+    *,
+    lines: Sequence[Box] = (),
+    mode: str = "bounded",
+    max_downscale: float = 0.125,
+) -> CropPlan:
+    """The box to cut for ``region`` of a ``width`` x ``height`` image, the size to send it at and its
+    tokens (see the module docstring). ``lines`` are the image's text line boxes."""
+    box = expand_to_lines(region.clamp(width, height), lines)
+    inside = [ln.height for ln in lines if ln.height > 0 and _contains(box, ln)]
+    line_height = float(statistics.median(inside)) if inside else None
+    padded = pad_box(box, width, height, line_height)
+    if padded.area == 0:
+        return CropPlan(padded, (0, 0), 0, padded)
+    plan = align(padded.width, padded.height, model, detail, mode=mode, max_downscale=max_downscale)
+    if plan.target_size == (padded.width, padded.height):
+        snapped = snap_box(padded, width, height, model, detail)
+        size = (snapped.width, snapped.height)
+        return CropPlan(snapped, size, model.tokens(*size, detail), padded)
+    snapped, size = _snap_scaled(padded, plan.target_size, plan.tokens_after, width, height, model, detail)
+    return CropPlan(snapped, size, model.tokens(*size, detail), padded)
 
 
 class CropApplier(TechniqueApplier):
@@ -65,26 +185,40 @@ class CropApplier(TechniqueApplier):
         d = ctx.decoded
         if ctx.region is None:
             raise TechniqueRefusedError("CROP refused: no region located")
-        padded = pad_box(ctx.region.clamp(d.width, d.height), d.width, d.height)
-        if padded.area == 0:
+        signals = ctx.decision.image_signals
+        lines = [ln.box for ln in signals.text_lines] if signals is not None else []
+        plan = plan_crop(
+            ctx.region,
+            d.width,
+            d.height,
+            ctx.cost_model,
+            ctx.detail,
+            lines=lines,
+            mode=ctx.alignment,
+            max_downscale=ctx.max_downscale,
+        )
+        if plan.box.area == 0:
             raise TechniqueRefusedError("CROP refused: the located region is empty")
-        box = snap_box(padded, d.width, d.height, ctx.cost_model, ctx.detail)
-        tokens = ctx.cost_model.tokens(box.width, box.height, ctx.detail)
         whole = align(
             d.width, d.height, ctx.cost_model, ctx.detail, mode=ctx.alignment, max_downscale=ctx.max_downscale
         )
-        if tokens >= whole.tokens_after:
+        if plan.tokens >= whole.tokens_after:
             raise TechniqueRefusedError(
-                f"CROP refused: the crop costs {tokens} tokens, not less than the aligned whole image's "
+                f"CROP refused: the crop costs {plan.tokens} tokens, not less than the aligned whole image's "
                 f"{whole.tokens_after}"
             )
-        data, mime = encode_image(d.image.crop(box.as_tuple()), text_like=True)
+        image = d.image.crop(plan.box.as_tuple())
+        if plan.resized:
+            image = resize(image, plan.size)
+        lossless = ctx.text_like or d.mime_type == "image/png"
+        data, mime = encode_image(image, text_like=lossless)
+        scaled = f", sent at {plan.size[0]}x{plan.size[1]}" if plan.resized else ""
         return Applied(
             technique=self.technique,
             replacement=Replacement(kind="image", data=data, mime_type=mime),
-            tokens=tokens,
-            size=(box.width, box.height),
-            note=f"cropped to {box.as_tuple()} of {d.width}x{d.height}",
+            tokens=plan.tokens,
+            size=plan.size,
+            note=f"cropped to {plan.box.as_tuple()} of {d.width}x{d.height}{scaled}",
             byte_size=len(data),
-            extras={"box": box},
+            extras={"box": plan.box, "padded": plan.padded},
         )

@@ -285,3 +285,14 @@ def test_anthropic_block_sent_to_openai_gets_no_detail_and_never_fails(page_byte
     assert (
         r.technique is Technique.FULL_LOW and r.compressed_tokens == 255
     )  # a 512 px downscale, not detail=low
+
+
+def test_crop_result_records_the_box_sent(openai_request, draw_page, to_png) -> None:
+    data = to_png(draw_page(2000, 1500))
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.CROP, region=Box(1500, 100, 1900, 300))
+    )
+    comp.compress(openai_request(data, "top right?"))
+    (r,) = comp.last_result.images
+    assert r.crop_box is not None and r.compressed_size == (r.crop_box.width, r.crop_box.height)
+    assert r.crop_box.left <= 1500 and r.crop_box.right >= 1900 and r.crop_box.top <= 100

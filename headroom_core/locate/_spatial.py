@@ -1,0 +1,616 @@
+"""Spatial path of the locator: a place named by the question, resolved against the page's layout.
+
+The layout is what is already known about the image: the text line boxes (the analyzer's
+``signals.text_lines``, or OCR lines when OCR ran) and **content blocks**: connected regions of
+non-background pixels on a coarse grid (a card, a logo, a paragraph, a coloured sidebar), computed
+here from the pixels in a few milliseconds. A cue is resolved to layout elements where they say
+better than a fixed part of the page:
+
+- corner: the cluster of elements nearest the named corner (seeded by the nearest one, grown by
+  elements within a gap of about a text line);
+- header / footer: the topmost / bottommost band of elements, cut at the first clear vertical gap;
+- title: the largest text near the top (or the topmost line when no text stands out);
+- legend: text lines with a colour swatch just left of them, stacked or in a row;
+- left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
+  on that side of a vertical gutter;
+- nth / last row: the nth band of text lines (of the table rows when the page has a table); the
+  band after it is included, since people count a table's header row or not;
+- half, centre: the elements inside that part of the page.
+
+Only when no element is there does a cue fall back to the fixed part of the page, with the lowest
+confidence (``FIXED_CONFIDENCE``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ..types import Box
+from ._geometry import center, h_gap, h_overlap, median_height, row_bands, union_all, v_gap
+from ._query import SpatialCue
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = ["FIXED_CONFIDENCE", "Layout", "SpatialRegion", "content_blocks", "locate_spatial"]
+
+#: Confidence of a fixed part of the page (no layout element found there).
+FIXED_CONFIDENCE = 0.5
+#: Confidence of a part of the page refined to the layout elements inside it.
+REFINED_CONFIDENCE = 0.66
+#: Confidence of a layout element that matches the cue's description.
+LAYOUT_CONFIDENCE = 0.74
+
+#: Content blocks: grid cells per long side, colour distance (0..255) from the background.
+BLOCK_GRID = 160
+BLOCK_MIN_DIFF = 30
+#: A legend swatch: a solid blob of coloured pixels (max - min channel at least this far apart).
+SWATCH_MIN_CHROMA = 60
+SWATCH_MIN_FILL = 0.75
+SWATCH_LEFT_HEIGHTS = 3.5
+SWATCH_RIGHT_HEIGHTS = 2.0
+#: Title: the topmost line at least this fraction as tall as the tallest line near the top (and clearly
+#: taller than the page's median text): ink heights vary with the glyphs ("$509,996" vs "Sales").
+TITLE_LARGE_FRACTION = 0.6
+#: Consecutive table rows are at most this many row heights apart.
+TABLE_ROW_GAP_HEIGHTS = 3.0
+#: Legend entries stacked at most this many entry heights apart belong to one legend.
+LEGEND_STACK_GAP = 3.0
+
+#: Specificity order: the first cue that resolves wins; broader ones only confirm it.
+_ORDER = ("legend", "title", "row", "header", "footer", "column", "corner", "center", "half")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Layout elements of one image: text line boxes and content blocks, in image pixels."""
+
+    width: int
+    height: int
+    lines: tuple[Box, ...]
+    blocks: tuple[Box, ...]
+
+    @property
+    def line_height(self) -> float:
+        return median_height(self.lines, default=max(8.0, self.height / 60.0))
+
+    def elements(self, max_area_fraction: float = 0.5) -> list[Box]:
+        """Lines and blocks, without page-sized blocks (panels, photos) and duplicates."""
+        limit = max_area_fraction * self.width * self.height
+        out = list(self.lines)
+        for b in self.blocks:
+            if b.area <= limit and not any(_contains(line, b) for line in self.lines):
+                out.append(b)
+        return out
+
+
+@dataclass(frozen=True)
+class SpatialRegion:
+    """A region from the spatial path."""
+
+    box: Box
+    confidence: float
+    evidence: str
+    cue: SpatialCue
+
+
+def _contains(outer: Box, inner: Box, slack: int = 2) -> bool:
+    return (
+        outer.left - slack <= inner.left
+        and outer.top - slack <= inner.top
+        and inner.right <= outer.right + slack
+        and inner.bottom <= outer.bottom + slack
+    )
+
+
+def _background(image: Image.Image) -> tuple[int, int, int]:
+    """The most common (quantised) colour of the image border."""
+    w, h = image.size
+    strips = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
+    border = np.concatenate(
+        [np.asarray(image.crop(b), dtype=np.int32).reshape(-1, 3) for b in strips], axis=0
+    )
+    q = border // 8
+    keys = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
+    values, counts = np.unique(keys, return_counts=True)
+    sel = border[keys == int(values[int(np.argmax(counts))])]
+    r, g, b = (int(v) for v in np.median(sel, axis=0))
+    return r, g, b
+
+
+def content_blocks(image: Image.Image) -> tuple[Box, ...]:
+    """Connected regions of non-background pixels, in image pixels.
+
+    Pixels differing from the border's dominant colour by more than ``BLOCK_MIN_DIFF`` in any channel
+    (measured at full resolution, so thin light strokes count) mark grid cells of about
+    1/``BLOCK_GRID`` of the long side; the grid is dilated by one cell so letters, words and the lines
+    of a paragraph join. The pixel work is done by Pillow in C; numpy only sees the small grid.
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageChops
+
+    from ..analyzers._detector import connected_components
+
+    width, height = image.size
+    if width < 8 or height < 8:
+        return ()
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    diff = ImageChops.difference(rgb, PILImage.new("RGB", rgb.size, _background(rgb)))
+    r, g, b = diff.split()
+    strongest = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    mask = strongest.point(lambda v: 255 if v > BLOCK_MIN_DIFF else 0)
+    unit = max(2, math.ceil(max(width, height) / BLOCK_GRID))
+    grid: npt.NDArray[np.bool_] = np.asarray(mask.reduce(unit), dtype=np.uint8) > 0
+    dil = grid.copy()
+    dil[1:] |= grid[:-1]
+    dil[:-1] |= grid[1:]
+    dil2 = dil.copy()
+    dil2[:, 1:] |= dil[:, :-1]
+    dil2[:, :-1] |= dil[:, 1:]
+    comps = connected_components(dil2, connectivity=8)
+    boxes: list[Box] = []
+    for t, lf, bt, rt in zip(
+        comps.top.tolist(), comps.left.tolist(), comps.bottom.tolist(), comps.right.tolist(), strict=True
+    ):
+        # Undo the dilation: the occupied cells inside the component's box.
+        sub = grid[t:bt, lf:rt]
+        if not sub.any():
+            continue
+        rows = np.flatnonzero(sub.any(axis=1))
+        cols = np.flatnonzero(sub.any(axis=0))
+        box = Box(
+            (lf + int(cols[0])) * unit,
+            (t + int(rows[0])) * unit,
+            min(width, (lf + int(cols[-1]) + 1) * unit),
+            min(height, (t + int(rows[-1]) + 1) * unit),
+        )
+        if box.width >= unit and box.height >= unit and (box.width > unit or box.height > unit):
+            boxes.append(box)
+    return tuple(boxes)
+
+
+# --------------------------------------------------------------------------- resolvers
+
+
+def _fixed(cue: SpatialCue, layout: Layout) -> SpatialRegion:
+    x0, y0, x1, y1 = cue.region
+    w, h = layout.width, layout.height
+    box = Box(round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
+    return SpatialRegion(box, FIXED_CONFIDENCE, f"the {_name(cue)} of the page (no layout found there)", cue)
+
+
+def _name(cue: SpatialCue) -> str:
+    if cue.kind == "corner":
+        return f"{cue.side} corner"
+    if cue.kind == "half":
+        return f"{cue.side} part"
+    if cue.kind == "column":
+        return f"{cue.side} column" if cue.side != "center" else "middle column"
+    return cue.kind
+
+
+def _center_in(box: Box, region: tuple[float, float, float, float], w: int, h: int) -> bool:
+    cx, cy = center(box)
+    x0, y0, x1, y1 = region
+    return x0 * w <= cx <= x1 * w and y0 * h <= cy <= y1 * h
+
+
+def _corner(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    w, h = layout.width, layout.height
+    lh = layout.line_height
+    cands = [
+        b
+        for b in layout.elements(0.3)
+        if _center_in(b, cue.region, w, h) and b.width <= 0.75 * w and b.height <= 0.75 * h
+    ]
+    if not cands:
+        return None
+    ax = 0 if cue.side.endswith("left") else w
+    ay = 0 if cue.side.startswith("top") else h
+
+    def dist(b: Box) -> float:
+        px = b.left if ax == 0 else b.right
+        py = b.top if ay == 0 else b.bottom
+        return math.hypot((px - ax) / w, (py - ay) / h)
+
+    seed = min(cands, key=dist)
+    cluster = seed
+    members = 1
+    grown = True
+    while grown:
+        grown = False
+        for b in cands:
+            if _contains(cluster, b):
+                continue
+            if (
+                (h_overlap(cluster, b) > 0 or h_gap(cluster, b) <= 3.0 * lh)
+                and v_gap(cluster, b) <= 1.2 * lh
+                and (v_gap(cluster, b) > 0 or h_gap(cluster, b) <= 3.0 * lh)
+            ):
+                cluster = cluster.union(b)
+                members += 1
+                grown = True
+    quadrant = (cue.region[2] - cue.region[0]) * w * (cue.region[3] - cue.region[1]) * h
+    conf = LAYOUT_CONFIDENCE if cluster.area <= 0.5 * quadrant else REFINED_CONFIDENCE
+    return SpatialRegion(
+        cluster, conf, f"the {cue.side} corner block ({members} layout element{'s' * (members > 1)})", cue
+    )
+
+
+def _band(layout: Layout, from_top: bool) -> tuple[Box, int] | None:
+    w, h = layout.width, layout.height
+    lh = layout.line_height
+    elems = [b for b in layout.elements(0.4) if b.height <= 0.35 * h]
+    if not elems:
+        return None
+    elems.sort(key=lambda b: b.top if from_top else -b.bottom)
+    first = elems[0]
+    if (first.top > 0.3 * h) if from_top else (first.bottom < 0.7 * h):
+        return None
+    band = first
+    count = 1
+    for b in elems[1:]:
+        gap = (b.top - band.bottom) if from_top else (band.top - b.bottom)
+        if gap > 1.0 * lh and not (min(band.bottom, b.bottom) - max(band.top, b.top) > 0):
+            break
+        grown = band.union(b)
+        if grown.height > 0.3 * h:
+            break
+        band = grown
+        count += 1
+    del w
+    return band, count
+
+
+def _header_footer(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    found = _band(layout, cue.kind == "header")
+    if found is None:
+        return None
+    box, count = found
+    where = "top" if cue.kind == "header" else "bottom"
+    return SpatialRegion(
+        box,
+        LAYOUT_CONFIDENCE,
+        f"the {cue.kind}: the {where} band ({count} layout element{'s' * (count > 1)})",
+        cue,
+    )
+
+
+def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    h = layout.height
+    lines = [b for b in layout.lines if b.top < 0.4 * h and b.width >= 1.5 * b.height]
+    if not lines:
+        return None
+    med = median_height(layout.lines)
+    tallest = max(lines, key=lambda b: (b.height, -b.top))
+    if tallest.height >= 1.25 * med:
+        # The topmost of the large lines: a dashboard's big numbers are not its title.
+        large = [b for b in lines if b.height >= max(TITLE_LARGE_FRACTION * tallest.height, 1.25 * med)]
+        title = min(large, key=lambda b: (b.top, b.left))
+        conf, why = 0.78, "the topmost large text"
+    else:
+        title = min(lines, key=lambda b: (b.top, b.left))
+        if title.top > 0.25 * h:
+            return None
+        title, conf, why = title, 0.6, "the topmost text line"
+    th = title.height
+    box = title
+    for b in sorted(layout.lines, key=lambda b: b.top):
+        if b == title or b.height < 0.8 * th:
+            continue
+        same_row = min(box.bottom, b.bottom) - max(box.top, b.top) >= 0.5 * min(box.height, b.height)
+        if (same_row and h_gap(box, b) <= 2.0 * th) or (
+            b.top >= box.bottom - 0.2 * th and v_gap(box, b) <= 0.8 * th and h_overlap(box, b) > 0
+        ):
+            box = box.union(b)
+    return SpatialRegion(box, conf, f"the title ({why})", cue)
+
+
+def _pixels(image: Image.Image, box: Box) -> npt.NDArray[np.int16]:
+    return np.asarray(image.crop(box.as_tuple()), dtype=np.int16).reshape(box.height, box.width, 3)
+
+
+def _swatch(image: Image.Image, box: Box) -> Box | None:
+    """The colour swatch at the start of a legend entry, if there is one (in image pixels).
+
+    Looked for from ``SWATCH_LEFT_HEIGHTS`` line heights left of the line to ``SWATCH_RIGHT_HEIGHTS``
+    into it (a text detector often takes the swatch into the line): the first run of columns holding
+    coloured pixels must be a compact solid blob (a square or a thick line, filled at least
+    ``SWATCH_MIN_FILL``) followed by a gap, so coloured text is not taken for a swatch.
+    """
+    width, height = image.size
+    hh = max(4, box.height)
+    left = max(0, int(box.left - SWATCH_LEFT_HEIGHTS * hh))
+    right = min(width, int(box.left + SWATCH_RIGHT_HEIGHTS * hh))
+    top = max(0, int(box.top - 0.3 * hh))
+    bottom = min(height, int(box.bottom + 0.3 * hh))
+    if right - left < 3 or bottom - top < 3:
+        return None
+    strip = _pixels(image, Box(left, top, right, bottom))
+    coloured = (strip.max(axis=2) - strip.min(axis=2)) >= SWATCH_MIN_CHROMA
+    cols = coloured.any(axis=0)
+    padded = np.concatenate([[False], cols, [False]]).astype(np.int8)
+    edges = np.diff(padded)
+    for start, stop in zip(
+        np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
+    ):
+        if stop >= cols.size:
+            break  # no gap after it: coloured text or a graphic running on, not a swatch
+        rows = np.flatnonzero(coloured[:, start:stop].any(axis=1))
+        run_w, run_h = stop - start, int(rows[-1] - rows[0] + 1)
+        if not (0.3 * hh <= run_w <= 2.5 * hh and 0.3 * hh <= run_h <= 1.6 * hh):
+            continue
+        if float(coloured[rows[0] : rows[-1] + 1, start:stop].mean()) < SWATCH_MIN_FILL:
+            continue
+        return Box(left + start, top + int(rows[0]), left + stop, top + int(rows[-1]) + 1)
+    return None
+
+
+def _extend_stack(entries: list[Box], image: Image.Image) -> list[Box]:
+    """Entries the text detector missed: more swatches at the stack's pitch above and below it."""
+    height = image.height
+    if len(entries) < 2:
+        return entries
+    if abs(entries[0].left - entries[-1].left) > entries[0].height:
+        return _extend_row(entries, image)
+    ordered = sorted(entries, key=lambda b: b.top)
+    pitches = [b.top - a.top for a, b in itertools.pairwise(ordered) if b.top > a.top]
+    if not pitches:
+        return entries
+    pitch = min(pitches)
+    left = min(b.left for b in ordered)
+    right = max(b.right for b in ordered)
+    eh = int(statistics.median(b.height for b in ordered))
+    out = list(ordered)
+    for direction in (-1, 1):
+        anchor = ordered[0] if direction < 0 else ordered[-1]
+        for step in range(1, 8):
+            top = anchor.top + direction * step * pitch
+            if top < 0 or top + eh > height:
+                break
+            probe = Box(left, top, right, top + eh)
+            if any(v_gap(probe, b) == 0 for b in out):
+                continue  # an entry already there
+            if _swatch(image, Box(left, top, left + 3 * eh, top + eh)) is None:
+                break
+            out.append(probe)
+    # Gaps inside the stack (entries the detector missed between found ones) are inside the union.
+    return out
+
+
+def _extend_row(entries: list[Box], image: Image.Image) -> list[Box]:
+    """Entries the text detector missed in a legend laid out as a row: swatches left of the first
+    entry and right of the last one, within an entry's width."""
+    width = image.width
+    ordered = sorted(entries, key=lambda b: b.left)
+    top = min(b.top for b in ordered)
+    bottom = max(b.bottom for b in ordered)
+    eh = max(4, bottom - top)
+    entry_w = int(statistics.median(b.width for b in ordered))
+    reach = int(entry_w + 4 * eh)
+    out = list(ordered)
+    for direction in (1, -1):
+        edge = ordered[-1].right if direction > 0 else ordered[0].left
+        for _ in range(8):
+            lo, hi = (edge, min(width, edge + reach)) if direction > 0 else (max(0, edge - reach), edge)
+            if hi - lo < eh:
+                break
+            band = _pixels(image, Box(lo, top, hi, bottom))
+            idx = np.flatnonzero(((band.max(axis=2) - band.min(axis=2)) >= SWATCH_MIN_CHROMA).any(axis=0))
+            if idx.size == 0:
+                break
+            found: Box | None = None
+            starts = idx[np.concatenate([[True], np.diff(idx) > 1])].tolist()  # where runs begin
+            for start in starts if direction > 0 else reversed(starts):
+                found = _swatch(image, Box(lo + start, top, lo + start + eh, bottom))
+                if found is not None:
+                    break
+            if found is None:
+                break
+            entry = Box(
+                found.left, top, min(width, found.left + entry_w, edge if direction < 0 else width), bottom
+            )
+            out.append(entry)
+            edge = entry.right if direction > 0 else entry.left
+    return out
+
+
+def _legend(cue: SpatialCue, layout: Layout, image: Image.Image) -> SpatialRegion | None:
+    w = layout.width
+    if not layout.lines:
+        return None
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    entries: list[Box] = []
+    for b in layout.lines:
+        if b.width > 0.3 * w or b.width < 1.2 * b.height:
+            continue
+        sw = _swatch(rgb, b)
+        if sw is not None:
+            entries.append(b.union(sw))
+    if not entries:
+        return None
+    # Cluster entries stacked (swatches left-aligned, close) or in a row (same band, close).
+    clusters: list[list[Box]] = []
+    for e in sorted(entries, key=lambda b: (b.top, b.left)):
+        for cl in clusters:
+            ub = union_all(cl)
+            assert ub is not None
+            eh = max(e.height, cl[-1].height)
+            stacked = abs(e.left - cl[-1].left) <= 1.0 * eh and v_gap(ub, e) <= LEGEND_STACK_GAP * eh
+            in_row = min(ub.bottom, e.bottom) - max(ub.top, e.top) > 0 and h_gap(ub, e) <= 8.0 * eh
+            if stacked or in_row:
+                cl.append(e)
+                break
+        else:
+            clusters.append([e])
+    best = max(clusters, key=lambda cl: (len(cl), -min(b.top for b in cl)))
+    best = _extend_stack(best, rgb)
+    box = union_all(best)
+    assert box is not None
+    conf = 0.8 if len(best) >= 2 else 0.6
+    return SpatialRegion(
+        box, conf, f"the legend ({len(best)} entr{'ies' if len(best) > 1 else 'y'} with colour swatches)", cue
+    )
+
+
+def _column(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    w, h = layout.width, layout.height
+    side = cue.side
+    # A tall, narrow block against the side: a sidebar panel.
+    for b in sorted(layout.blocks, key=lambda b: b.left if side == "left" else -b.right):
+        against = b.left <= 0.08 * w if side == "left" else b.right >= 0.92 * w
+        if side != "center" and against and b.height >= 0.5 * h and b.width <= 0.45 * w:
+            return SpatialRegion(b, 0.78, f"the {side} sidebar panel", cue)
+    lines = [b for b in layout.lines if b.width <= 0.6 * w]
+    if len(lines) < 2:
+        return None
+    cover = np.zeros(w + 1, dtype=np.int32)
+    for b in lines:
+        cover[max(0, b.left)] += 1
+        cover[min(w, b.right)] -= 1
+    occupied = np.cumsum(cover)[:w] > 0
+    min_gutter = max(2.0 * layout.line_height, 0.02 * w)
+    gutters: list[tuple[int, int]] = []
+    x = 0
+    lo, hi = int(0.12 * w), int(0.88 * w)
+    while x < w:
+        if not occupied[x]:
+            start = x
+            while x < w and not occupied[x]:
+                x += 1
+            a, b2 = max(start, lo), min(x, hi)
+            if b2 - a >= min_gutter and start > 0 and x < w:
+                gutters.append((start, x))
+        x += 1
+    if not gutters:
+        return None
+    if side == "left":
+        edge = gutters[0][0]
+        members = [b for b in lines if b.right <= edge]
+    elif side == "right":
+        edge = gutters[-1][1]
+        members = [b for b in lines if b.left >= edge]
+    else:
+        if len(gutters) < 2:
+            return None
+        a, b2 = gutters[0][1], gutters[-1][0]
+        members = [b for b in lines if b.left >= a and b.right <= b2]
+    if len(members) < 1:
+        return None
+    box = union_all(members)
+    assert box is not None
+    name = _name(cue)
+    return SpatialRegion(
+        box, LAYOUT_CONFIDENCE, f"the {name} ({len(members)} text lines beside a gutter)", cue
+    )
+
+
+def _table_rows(lines: Sequence[Box], bands: list[list[int]]) -> list[list[int]]:
+    """The longest run of consecutive bands with two or more cells of a similar height, each close
+    below the previous one: the page's table (an empty list when there is none)."""
+    best: list[list[int]] = []
+    run: list[list[int]] = []
+    for band in bands:
+        heights = [lines[i].height for i in band]
+        cells = len(band) >= 2 and max(heights) <= 1.5 * min(heights)
+        if cells and run:
+            prev = union_all(lines[i] for i in run[-1])
+            cur = union_all(lines[i] for i in band)
+            assert prev is not None and cur is not None
+            if v_gap(prev, cur) > TABLE_ROW_GAP_HEIGHTS * max(prev.height, cur.height):
+                run = []
+        if cells:
+            run.append(band)
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    return best
+
+
+def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    if not layout.lines or cue.ordinal is None:
+        return None
+    lines = list(layout.lines)
+    bands = row_bands(lines)
+    table = _table_rows(lines, bands)
+    rows, what = (table, "table row") if len(table) >= 3 else (bands, "text row")
+    n = cue.ordinal
+    idx = len(rows) - 1 if n < 0 else n - 1
+    if idx < 0 or idx >= len(rows):
+        return None
+    chosen = [idx]
+    note = ""
+    if n > 0 and idx + 1 < len(rows) and what == "table row":
+        chosen.append(idx + 1)  # the header row counted or not
+        note = ", with the next row in case the header is not counted"
+    box = union_all(lines[i] for k in chosen for i in rows[k])
+    assert box is not None
+    ordinal = "last" if n < 0 else f"#{n}"
+    return SpatialRegion(box, 0.64, f"the {ordinal} {what} of {len(rows)}{note}", cue)
+
+
+def _inside(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    w, h = layout.width, layout.height
+    members = [b for b in layout.elements(0.4) if _center_in(b, cue.region, w, h)]
+    if not members:
+        return None
+    box = union_all(members)
+    assert box is not None
+    x0, y0, x1, y1 = cue.region
+    limit = Box(round((x0 - 0.1) * w), round((y0 - 0.1) * h), round((x1 + 0.1) * w), round((y1 + 0.1) * h))
+    box = Box(
+        max(box.left, limit.left),
+        max(box.top, limit.top),
+        min(box.right, limit.right),
+        min(box.bottom, limit.bottom),
+    )
+    if box.area <= 0:
+        return None
+    return SpatialRegion(
+        box, REFINED_CONFIDENCE, f"the {_name(cue)} of the page ({len(members)} layout elements there)", cue
+    )
+
+
+def locate_spatial(cues: Sequence[SpatialCue], layout: Layout, image: Image.Image) -> SpatialRegion | None:
+    """Resolve the most specific cue that the layout supports; fall back to a fixed part of the page."""
+    ordered = sorted(cues, key=lambda c: _ORDER.index(c.kind) if c.kind in _ORDER else len(_ORDER))
+    for cue in ordered:
+        found: SpatialRegion | None
+        if cue.kind == "legend":
+            found = _legend(cue, layout, image)
+        elif cue.kind == "title":
+            found = _title(cue, layout)
+        elif cue.kind == "row":
+            found = _row(cue, layout)
+        elif cue.kind in ("header", "footer"):
+            found = _header_footer(cue, layout)
+        elif cue.kind == "column":
+            found = _column(cue, layout) or _inside(cue, layout)
+        elif cue.kind == "corner":
+            found = _corner(cue, layout)
+        else:
+            found = _inside(cue, layout)
+        if found is None:
+            continue
+        broader = [c for c in ordered if c is not cue and c.kind in ("corner", "half", "center", "column")]
+        if any(_center_in(found.box, c.region, layout.width, layout.height) for c in broader):
+            found = SpatialRegion(
+                found.box,
+                min(0.95, found.confidence + 0.05),
+                found.evidence + ", where the question places it",
+                cue,
+            )
+        return found
+    for cue in ordered:
+        if cue.kind in ("corner", "half", "center", "header", "footer", "column"):
+            return _fixed(cue, layout)
+    return None

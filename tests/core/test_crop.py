@@ -1,0 +1,241 @@
+"""The CROP applier (padding, grid snapping, alignment, the never-costlier rule) and CROP end to end
+with the query locator, including a follow-up question about another region of the same image."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from conftest import font, png_bytes
+from PIL import Image, ImageDraw
+
+from headroom_core import Box, ImageCompressor, ImageSignals, RouteDecision, Technique, TextLine
+from headroom_core._exceptions import TechniqueRefusedError
+from headroom_core._imageio import decode_image
+from headroom_core.analyzers.embedded import EmbeddedImageAnalyzer
+from headroom_core.codecs import find_images
+from headroom_core.costs import get_cost_model
+from headroom_core.locate import QueryRegionLocator
+from headroom_core.ocr import OcrEngine, OcrResult
+from headroom_core.router import FusedRouter, QueryClassifier, QueryPrediction
+from headroom_core.techniques import ApplyContext, CropApplier
+from headroom_core.techniques.crop import expand_to_lines, pad_box, plan_crop, snap_box
+from headroom_core.tiling import align
+
+GPT4O = get_cost_model("openai", "gpt-4o")
+OPUS = get_cost_model("anthropic", "claude-opus-4-7")
+GPT54 = get_cost_model("openai", "gpt-5.4")
+
+
+def context(
+    image: Image.Image,
+    region: Box | None,
+    *,
+    model: Any = GPT4O,
+    lines: Sequence[Box] = (),
+    alignment: str = "bounded",
+) -> ApplyContext:
+    data = png_bytes(image)
+    decoded = decode_image(data)
+    signals = ImageSignals(0.9, 0.8, 0.2, 0.2, text_lines=tuple(TextLine(b) for b in lines))
+    decision = RouteDecision(Technique.CROP, 0.9, "test", signals, Technique.CROP, 0.9, region)
+    return ApplyContext(
+        decoded=decoded,
+        original_data=data,
+        cost_model=model,
+        detail=None,
+        original_tokens=model.tokens(image.width, image.height),
+        query="q",
+        decision=decision,
+        provider=model.provider,
+        model=None,
+        alignment=alignment,
+        text_like=True,
+        region=region,
+    )
+
+
+# --------------------------------------------------------------------------- padding
+
+
+def test_padding_keeps_the_whole_text_line() -> None:
+    line = Box(100, 300, 700, 320)
+    cut = Box(350, 302, 420, 318)  # a word in the middle of the line
+    assert expand_to_lines(cut, [line]) == line
+    plan = plan_crop(cut, 1600, 1200, OPUS, lines=[line, Box(100, 600, 700, 620)])
+    assert plan.box.left <= line.left and plan.box.right >= line.right
+    assert plan.box.top <= line.top - 16 and plan.box.bottom >= line.bottom + 16  # and a margin
+    assert plan.box.bottom < 600  # a line it does not cut is not added
+
+
+def test_expansion_does_not_cascade_through_touching_lines() -> None:
+    lines = [Box(0, 0, 500, 20), Box(480, 10, 1000, 30), Box(980, 20, 1500, 40)]
+    assert expand_to_lines(Box(100, 2, 200, 18), lines) == Box(0, 0, 500, 20).union(Box(100, 2, 200, 18))
+
+
+def test_pad_box_margin_and_clamp() -> None:
+    assert pad_box(Box(100, 100, 200, 140), 1000, 1000) == Box(84, 84, 216, 156)
+    assert pad_box(Box(0, 0, 50, 50), 60, 60) == Box(0, 0, 60, 60)
+    assert pad_box(Box(100, 100, 200, 140), 1000, 1000, line_height=30) == Box(70, 70, 230, 170)
+
+
+# --------------------------------------------------------------------------- snapping
+
+
+def test_snapping_fills_the_paid_tiles_for_free() -> None:
+    padded = Box(600, 400, 900, 460)  # 300x60: one 512 tile on gpt-4o
+    snapped = snap_box(padded, 2000, 1500, GPT4O, None)
+    assert (snapped.width, snapped.height) == (512, 512)
+    assert snapped.left <= 600 and snapped.right >= 900 and snapped.top <= 400 and snapped.bottom >= 460
+    assert GPT4O.tokens(512, 512) == GPT4O.tokens(300, 60) == 255
+
+
+def test_snapping_to_patches_never_adds_a_patch() -> None:
+    padded = Box(101, 203, 101 + 250, 203 + 61)
+    for model in (OPUS, GPT54):
+        snapped = snap_box(padded, 3000, 2000, model, None)
+        g = model.grid
+        assert snapped.width % g == 0 and snapped.height % g == 0
+        assert model.tokens(snapped.width, snapped.height) == model.tokens(padded.width, padded.height)
+
+
+def test_snapping_stops_at_the_image_edge() -> None:
+    snapped = snap_box(Box(10, 10, 210, 60), 300, 300, GPT4O, None)
+    assert snapped == Box(0, 0, 300, 300)
+
+
+def test_crop_slightly_wider_than_a_tile_is_aligned_within_the_bound() -> None:
+    # 540 px wide: two tiles at native size, one after a 5 % downscale (bounded mode).
+    region = Box(100, 400, 100 + 540 - 32, 430)
+    plan = plan_crop(region, 2000, 1500, GPT4O, mode="bounded")
+    assert plan.resized and plan.size[0] <= 512 and plan.tokens == 255
+    assert plan.size[0] >= 0.875 * plan.box.width
+    native = plan_crop(region, 2000, 1500, GPT4O, mode="off")
+    assert not native.resized and native.tokens == 425
+
+
+# --------------------------------------------------------------------------- the applier
+
+
+def page(width: int = 1600, height: int = 1200) -> Image.Image:
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    for i in range(20):
+        d.text((40, 40 + i * 50), f"row {i}: the quick brown fox {i * 7}", font=font(18), fill="black")
+    return img
+
+
+def test_applier_crops_at_native_resolution_and_records_the_box() -> None:
+    img = page()
+    applied = CropApplier().apply(context(img, Box(40, 140, 400, 160)))
+    assert applied.technique is Technique.CROP and applied.replacement is not None
+    box = applied.extras["box"]
+    assert isinstance(box, Box) and box.left <= 40 and box.right >= 400
+    assert applied.size == (box.width, box.height) == (512, 512)
+    assert applied.tokens == 255 < align(1600, 1200, GPT4O).tokens_after
+    sent = Image.open(io.BytesIO(applied.replacement.data))
+    assert sent.size == (512, 512) and applied.replacement.mime_type == "image/png"
+    assert sent.convert("RGB").tobytes() == img.crop(box.as_tuple()).tobytes()  # lossless, unscaled
+
+
+def test_never_costlier_a_crop_as_large_as_the_image_is_refused() -> None:
+    img = page(1024, 768)
+    with pytest.raises(TechniqueRefusedError, match="not less than the aligned whole image"):
+        CropApplier().apply(context(img, Box(0, 0, 1024, 768)))
+    with pytest.raises(TechniqueRefusedError, match="not less than"):
+        CropApplier().apply(context(img, Box(10, 10, 1000, 700), model=OPUS))
+    with pytest.raises(TechniqueRefusedError, match="no region"):
+        CropApplier().apply(context(img, None))
+
+
+def test_refused_crop_falls_back_to_preserve_in_the_compressor() -> None:
+    from _fakes import FixedRouter
+
+    data = png_bytes(page(1024, 768))
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.CROP, region=Box(0, 0, 1024, 768))
+    )
+    out = comp.compress(request([(data, "what is in the whole page?")]))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.PRESERVE and "CROP refused" in r.reason
+    assert r.compressed_tokens <= r.original_tokens
+    assert find_images(out)[0].data == data
+
+
+# --------------------------------------------------------------------------- end to end, two turns
+
+
+class AlwaysCrop(QueryClassifier):
+    name = "always-crop"
+
+    def predict(self, query: str) -> QueryPrediction:
+        return QueryPrediction(Technique.CROP, 0.95, {"crop": 0.95}, self.name)
+
+
+class FormOcr(OcrEngine):
+    """The text of :func:`form`, as an OCR engine would read it."""
+
+    name = "form-ocr"
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = tuple(lines)
+        self.calls = 0
+
+    def read(self, image: Image.Image) -> OcrResult:
+        self.calls += 1
+        return OcrResult(self.lines, self.name, 1.0, image.width, image.height)
+
+
+def form() -> tuple[Image.Image, list[TextLine]]:
+    img = Image.new("RGB", (1400, 1100), "white")
+    d = ImageDraw.Draw(img)
+    lines: list[TextLine] = []
+    rows = [("Order ID", "A-48213", 120), ("Customer", "Jane Smith", 400), ("Total", "$45.00", 900)]
+    for key, value, y in rows:
+        for text, x in ((key, 80), (value, 900)):
+            d.text((x, y), text, font=font(20), fill="black")
+            lines.append(
+                TextLine(Box(*(int(v) for v in d.textbbox((x, y), text, font=font(20)))), text, 0.95)
+            )
+    return img, lines
+
+
+def request(turns: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    for n, (data, query) in enumerate(turns):
+        url = "data:image/png;base64," + base64.b64encode(data).decode()
+        content = [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": query}]
+        messages.append({"role": "user", "content": content})
+        if n < len(turns) - 1:
+            messages.append({"role": "assistant", "content": "noted"})
+    return messages
+
+
+def test_follow_up_question_about_another_region_gets_its_own_crop() -> None:
+    img, lines = form()
+    data = png_bytes(img)
+    engine = FormOcr(lines)
+    router = FusedRouter(
+        AlwaysCrop(), analyzer=EmbeddedImageAnalyzer(), locator=QueryRegionLocator(ocr_engine=engine)
+    )
+    comp = ImageCompressor("openai", "gpt-4o", router=router)
+
+    first_q, second_q = "What is the Order ID?", "What is the Total?"
+    out1 = comp.compress(request([(data, first_q)]))
+    r1 = comp.last_result.images[0]
+    assert r1.technique is Technique.CROP and r1.decision is not None and r1.decision.region is not None
+    crop1 = find_images(out1)[0].data
+
+    out2 = comp.compress(request([(data, first_q), (data, second_q)]))
+    h, r2 = comp.last_result.images
+    assert h.cached and h.decision is not None and h.decision.region == r1.decision.region
+    assert find_images(out2)[0].data == crop1  # history keeps the bytes it was first sent with
+    assert r2.technique is Technique.CROP and r2.decision is not None and r2.decision.region is not None
+    assert r2.decision.region != r1.decision.region
+    assert r1.decision.region.bottom < 200 and r2.decision.region.top > 800
+    crop2 = find_images(out2)[1].data
+    assert crop2 != crop1 and r2.compressed_tokens < r2.original_tokens
+    assert engine.calls == 1  # the follow-up reused the OCR of the same pixels

@@ -1,0 +1,462 @@
+"""QueryRegionLocator: each path (text, spatial, patches), the fallback, OCR reuse and timing.
+
+Most tests use a fake OCR engine returning given lines (fast, deterministic); a few use the real
+default engine and are skipped when none is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from conftest import font
+from PIL import Image, ImageDraw
+
+from headroom_core import Box, ImageSignals, TextLine
+from headroom_core._exceptions import HeadroomError, MissingDependencyError
+from headroom_core.locate import LocateReport, QueryRegionLocator, parse_query, region_from_patches
+from headroom_core.ocr import OcrEngine, OcrResult
+from headroom_core.router import LocatedRegion, RegionLocator
+
+
+class LinesOcr(OcrEngine):
+    """Returns the given text lines; counts its reads."""
+
+    name = "lines-ocr"
+
+    def __init__(
+        self, lines: Sequence[tuple[str, tuple[int, int, int, int]]], confidence: float = 0.95
+    ) -> None:
+        self.lines = tuple(TextLine(Box(*b), t, confidence) for t, b in lines)
+        self.calls = 0
+
+    def read(self, image: Image.Image) -> OcrResult:
+        self.calls += 1
+        return OcrResult(self.lines, self.name, 1.0, image.width, image.height)
+
+
+class BrokenOcr(OcrEngine):
+    name = "broken-ocr"
+
+    def read(self, image: Image.Image) -> OcrResult:
+        raise HeadroomError("engine crashed")
+
+
+def blank(width: int = 1000, height: int = 800) -> Image.Image:
+    return Image.new("RGB", (width, height), "white")
+
+
+def signals_with(lines: Sequence[Box] = (), has_text: float = 0.9) -> ImageSignals:
+    return ImageSignals(
+        has_text, 0.8, 0.3, 0.2, analyzer="test", text_lines=tuple(TextLine(b) for b in lines)
+    )
+
+
+def inside(inner: Box | tuple[int, int, int, int], outer: Box) -> bool:
+    b = inner if isinstance(inner, Box) else Box(*inner)
+    return outer.left <= b.left and outer.top <= b.top and b.right <= outer.right and b.bottom <= outer.bottom
+
+
+FORM_LINES = [
+    ("Quarterly Sales Report", (40, 37, 358, 68)),
+    ("Order ID", (60, 124, 127, 138)),
+    ("A-48213", (400, 124, 468, 138)),
+    ("Customer", (60, 164, 141, 178)),
+    ("Jane Smith", (400, 164, 490, 178)),
+    ("Subtotal", (61, 244, 131, 258)),
+    ("$41.00", (400, 243, 454, 259)),
+    ("Total", (60, 325, 103, 338)),
+    ("$45.00", (400, 323, 454, 340)),
+    ("Page 1 of 3 - confidential", (41, 651, 198, 669)),
+]
+
+
+def locate(lines: Sequence[tuple[str, tuple[int, int, int, int]]], query: str, **kw: object) -> LocateReport:
+    loc = QueryRegionLocator(ocr_engine=LinesOcr(lines))
+    return loc.locate_detailed(blank(), query, signals_with())
+
+
+# --------------------------------------------------------------------------- query parsing
+
+
+def test_parse_query_finds_terms_places_and_intent() -> None:
+    p = parse_query('What does the "Due date" field say in the top-right corner?')
+    assert [t.text for t in p.terms] == ["due date"] and p.terms[0].kind == "quoted"
+    assert [(c.kind, c.side) for c in p.spatial] == [("corner", "top-right")]
+    p = parse_query("Which line starts with ERROR?")
+    assert p.terms[0].text == "error" and p.terms[0].kind == "starts_with" and p.intent == "line"
+    p = parse_query("What is the Invoice No?")
+    assert p.terms[0].text == "invoice no" and p.terms[0].kind == "capitalised"
+    p = parse_query("What is in the third row of the table?")
+    assert p.terms == () and p.spatial[0].kind == "row" and p.spatial[0].ordinal == 3
+    assert parse_query("What's in the left column?").spatial[0].side == "left"
+    assert parse_query("What does the legend say?").spatial[0].kind == "legend"
+    assert parse_query("what is the customer's name?").terms[0].text == "customer name"
+
+
+# --------------------------------------------------------------------------- text path
+
+
+def test_key_value_returns_the_row_to_the_right_of_the_key() -> None:
+    r = locate(FORM_LINES, "What is the value next to Total?").region
+    assert r is not None and r.confidence >= 0.9
+    assert inside((60, 325, 103, 338), r.box) and inside((400, 323, 454, 340), r.box)
+    assert r.box.top >= 300 and r.box.bottom <= 345  # only that row
+    assert "'Total'" in r.evidence and "matched 'total'" in r.evidence
+
+
+def test_multiword_label_and_fuzzy_ocr_noise() -> None:
+    noisy = [(t.replace("Order ID", "0rder lD"), b) for t, b in FORM_LINES]
+    r = locate(noisy, "What is the Order ID?").region
+    assert r is not None and inside((400, 124, 468, 138), r.box)
+    r = locate([(t.replace("Total", "Tota1"), b) for t, b in FORM_LINES], "What's the Total?").region
+    assert r is not None and inside((400, 323, 454, 340), r.box)
+    assert r.box.top > 300  # "Subtotal" is not "Total"
+
+
+def test_inline_value_keeps_its_line_and_stops_at_the_next_field() -> None:
+    lines = [
+        ("Email: raj86@example.com", (60, 200, 300, 218)),
+        ("City: Leeds", (500, 200, 600, 218)),
+        ("Tax 8%", (30, 400, 90, 418)),
+        ("$13.82", (500, 400, 560, 418)),
+    ]
+    r = locate(lines, "What is the Email?").region
+    assert r is not None and inside((60, 200, 300, 218), r.box) and r.box.right < 500
+    r = locate(lines, "How much was the tax?").region  # "8%" is part of the label: the price is included
+    assert r is not None and inside((500, 400, 560, 418), r.box)
+
+
+def test_line_that_starts_with() -> None:
+    lines = [
+        ("INFO 12:00:01 connected to queue", (16, 60, 400, 76)),
+        ("INFO 12:00:02 an ERROR was retried", (16, 88, 420, 104)),
+        ("ERROR 12:00:03 disk quota exceeded", (16, 116, 430, 132)),
+        ("INFO 12:00:04 heartbeat ok", (16, 144, 300, 160)),
+    ]
+    r = locate(lines, "Which line starts with ERROR?").region
+    assert r is not None and r.box == Box(16, 116, 430, 132)
+    assert "starts" not in r.evidence or "ERROR" in r.evidence
+
+
+def test_quoted_string() -> None:
+    lines = [*FORM_LINES, ("Due date: 2025-01-03", (600, 124, 800, 140))]
+    r = locate(lines, 'What does "Due date" say?').region
+    assert r is not None and inside((600, 124, 800, 140), r.box) and r.box.left >= 590
+
+
+def test_table_cell_under_a_column_header() -> None:
+    lines = [
+        ("Description", (60, 280, 160, 296)),
+        ("Qty", (520, 280, 550, 296)),
+        ("Amount", (860, 280, 940, 296)),
+        ("Cable Reel", (60, 330, 150, 346)),
+        ("12", (530, 330, 550, 346)),
+        ("71.64", (890, 330, 940, 346)),
+        ("Wall Anchor", (60, 368, 160, 384)),
+        ("40", (530, 368, 550, 384)),
+        ("19.20", (890, 368, 940, 384)),
+    ]
+    r = locate(lines, "What is the Amount for Cable Reel?").region
+    assert r is not None and inside((890, 330, 940, 346), r.box) and inside((60, 330, 150, 346), r.box)
+    assert r.box.bottom < 368 and "cell" in r.evidence
+
+
+def test_label_above_a_larger_value() -> None:
+    lines = [
+        ("Revenue", (260, 108, 330, 123)),
+        ("$747,758", (260, 140, 400, 170)),
+        ("Active Users", (560, 108, 660, 123)),
+        ("52,190", (560, 140, 680, 170)),
+    ]
+    r = locate(lines, "What is the Revenue?").region
+    assert r is not None and inside((260, 140, 400, 170), r.box) and r.box.right < 560
+
+
+def test_paragraph_intent() -> None:
+    lines = [
+        ("Refunds", (60, 100, 140, 120)),
+        ("Refunds are paid within 14 days of", (60, 130, 500, 146)),
+        ("the return reaching our warehouse.", (60, 150, 480, 166)),
+        ("Shipping", (60, 260, 140, 280)),
+        ("Orders ship in two days.", (60, 290, 400, 306)),
+    ]
+    r = locate(lines, "What does the paragraph about refunds say?").region
+    assert r is not None and inside((60, 150, 480, 166), r.box) and r.box.bottom < 260
+
+
+def test_no_match_and_no_place_gives_none() -> None:
+    report = locate(FORM_LINES, "What colour is the car?")
+    assert report.region is None and report.path == "none"
+
+
+def test_ocr_runs_once_per_image_content_and_spatial_questions_skip_it() -> None:
+    engine = LinesOcr(FORM_LINES)
+    loc = QueryRegionLocator(ocr_engine=engine)
+    img = blank()
+    assert loc.locate(img, "What is the Total?", signals_with()) is not None
+    assert loc.locate(img.copy(), "What is the Order ID?", signals_with()) is not None
+    assert engine.calls == 1
+    report = loc.locate_detailed(img, "What's in the top-right corner?", signals_with())
+    assert engine.calls == 1 and report.timing.ocr == "skipped" and report.timing.ocr_ms == 0.0
+    other = blank()
+    other.putpixel((5, 5), (0, 0, 0))
+    loc.locate(other, "What is the Total?", signals_with())
+    assert engine.calls == 2
+    report = loc.locate_detailed(img, "What is the Subtotal?", signals_with())
+    assert report.timing.ocr == "cached" and report.timing.rest_ms >= 0.0
+    assert report.timing.total_ms >= report.timing.ocr_ms
+
+
+class PageThenStackOcr(OcrEngine):
+    """Reads the page without the values in form boxes; reads the stacked image of missed boxes."""
+
+    name = "page-then-stack"
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, int]] = []
+
+    def read(self, image: Image.Image) -> OcrResult:
+        self.sizes.append(image.size)
+        if len(self.sizes) == 1:
+            lines = (TextLine(Box(60, 420, 100, 434), "City", 0.95),)
+        else:  # the stacked canvas: one missed box, pasted at (gap, gap) with a margin of height // 3
+            gap = max(12, (14 + 2 * 4) // 2)
+            lines = (TextLine(Box(gap + 4, gap + 4, gap + 50, gap + 18), "Leeds", 0.9),)
+        return OcrResult(lines, self.name, 1.0, image.width, image.height)
+
+
+def test_text_boxes_the_page_ocr_missed_are_read_again_in_one_call() -> None:
+    engine = PageThenStackOcr()
+    signals = signals_with([Box(60, 420, 100, 434), Box(340, 420, 386, 434)])
+    loc = QueryRegionLocator(ocr_engine=engine)
+    r = loc.locate(blank(1000, 1300), "What is written in the City field?", signals)
+    assert len(engine.sizes) == 2 and engine.sizes[1][0] < 200  # one extra call, on a small image
+    assert r is not None and inside((340, 420, 386, 434), r.box) and "'City'" in r.evidence
+    loc.locate(blank(1000, 1300), "What is the City?", signals)
+    assert len(engine.sizes) == 2  # both reads cached
+
+
+def test_text_lines_with_text_in_the_signals_are_used_instead_of_ocr() -> None:
+    engine = LinesOcr([])
+    signals = ImageSignals(0.9, 0.8, 0.3, 0.2, text_lines=tuple(TextLine(Box(*b), t) for t, b in FORM_LINES))
+    report = QueryRegionLocator(ocr_engine=engine).locate_detailed(blank(), "What is the Total?", signals)
+    assert engine.calls == 0 and report.timing.ocr == "signals"
+    assert report.region is not None and inside((400, 323, 454, 340), report.region.box)
+
+
+def test_no_ocr_on_an_image_without_text() -> None:
+    engine = LinesOcr(FORM_LINES)
+    report = QueryRegionLocator(ocr_engine=engine).locate_detailed(
+        blank(), "What is the Total?", signals_with((), has_text=0.02)
+    )
+    assert engine.calls == 0 and report.region is None
+
+
+def test_ocr_failure_only_disables_the_text_path() -> None:
+    loc = QueryRegionLocator(ocr_engine=BrokenOcr())
+    report = loc.locate_detailed(blank(), "What is the Total in the top-left corner?", signals_with())
+    assert report.timing.ocr == "failed"
+    assert report.region is not None and report.path == "spatial"
+
+
+def test_locator_without_ocr_engine() -> None:
+    loc = QueryRegionLocator(ocr_engine=None)
+    assert isinstance(loc, RegionLocator) and loc.name == "query"
+    assert loc.locate(blank(), "What is the Total?", signals_with()) is None
+
+
+def test_words_are_looked_for_when_the_place_alone_finds_no_layout() -> None:
+    engine = LinesOcr([("Invoice number: INV-2025-0042", (700, 60, 960, 80))])
+    loc = QueryRegionLocator(ocr_engine=engine)
+    report = loc.locate_detailed(blank(), "what is the invoice number in the top right", signals_with())
+    assert engine.calls == 1 and report.path == "text+spatial"
+    assert report.region is not None and inside((700, 60, 960, 80), report.region.box)
+    assert report.region.box.bottom < 100 and report.region.confidence > 0.9
+
+
+def test_text_and_place_agree_and_disambiguate() -> None:
+    lines = [
+        ("Total", (60, 100, 103, 116)),
+        ("$10.00", (400, 100, 454, 116)),
+        ("Total", (60, 700, 103, 716)),
+        ("$45.00", (400, 700, 454, 716)),
+    ]
+    alone = locate(lines, "What is the Total?").region
+    assert alone is not None and "similar matches" in alone.evidence
+    r = locate(lines, "What is the Total in the footer?").region
+    assert r is not None and inside((400, 700, 454, 716), r.box) and r.box.top > 600
+    assert r.confidence > alone.confidence
+
+
+# --------------------------------------------------------------------------- spatial path
+
+
+def draw_page() -> tuple[Image.Image, list[Box]]:
+    """Header, a two-column body, a top-right badge and a footer; returns the text boxes drawn."""
+    img = blank(1000, 800)
+    d = ImageDraw.Draw(img)
+    boxes: list[Box] = []
+
+    def put(xy: tuple[int, int], text: str, size: int) -> None:
+        d.text(xy, text, font=font(size), fill="black")
+        boxes.append(Box(*(int(v) for v in d.textbbox(xy, text, font=font(size)))))
+
+    put((40, 30), "Annual Report 2025", 34)
+    put((820, 36), "user@acme.io", 14)
+    for i in range(12):
+        put((40, 160 + i * 30), f"left column line {i} with words", 16)
+        put((560, 160 + i * 30), f"right column text {i} more words", 16)
+    put((40, 760), "Page 4 of 9 - internal", 13)
+    return img, boxes
+
+
+def test_top_right_corner_is_the_block_nearest_the_corner() -> None:
+    img, boxes = draw_page()
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What's in the top-right corner?", signals_with(boxes)
+    )
+    assert r is not None and r.confidence >= 0.7
+    assert inside(boxes[1], r.box) and r.box.left > 700 and r.box.bottom < 100
+
+
+def test_header_footer_and_title() -> None:
+    img, boxes = draw_page()
+    loc = QueryRegionLocator(ocr_engine=None)
+    footer = loc.locate(img, "What does the footer say?", signals_with(boxes))
+    assert footer is not None and inside(boxes[-1], footer.box) and footer.box.top > 700
+    header = loc.locate(img, "Read the header", signals_with(boxes))
+    assert header is not None and inside(boxes[0], header.box) and inside(boxes[1], header.box)
+    assert header.box.bottom < 150
+    title = loc.locate(img, "What is the title?", signals_with(boxes))
+    assert title is not None and title.box == boxes[0] and "large text" in title.evidence
+
+
+def test_left_column_uses_the_gutter() -> None:
+    img, boxes = draw_page()
+    r = QueryRegionLocator(ocr_engine=None).locate(img, "What is in the left column?", signals_with(boxes))
+    assert r is not None and r.confidence >= 0.7
+    assert inside(boxes[2], r.box) and r.box.right < 560 and "gutter" in r.evidence
+
+
+def test_sidebar_panel_from_content_blocks() -> None:
+    img = blank(1280, 800)
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 220, 800), fill=(32, 38, 52))
+    for i, item in enumerate(["Overview", "Orders", "Reports"]):
+        d.text((28, 100 + i * 44), item, font=font(16), fill="white")
+    d.text((300, 40), "Dashboard", font=font(28), fill="black")
+    r = QueryRegionLocator(ocr_engine=None).locate(img, "Which items are in the sidebar?", signals_with())
+    assert r is not None and r.box.left == 0 and r.box.right <= 240 and r.box.height > 600
+
+
+def test_third_row_of_a_table() -> None:
+    rows = [
+        [Box(60 + c * 300, 200 + r * 40, 160 + c * 300, 216 + r * 40) for c in range(3)] for r in range(6)
+    ]
+    title_band = [Box(60, 30, 300, 60), Box(700, 30, 900, 60)]  # two cells, but not part of the table
+    flat = [*title_band, Box(60, 100, 400, 116), *(b for row in rows for b in row)]
+    loc = QueryRegionLocator(ocr_engine=None)
+    r = loc.locate(blank(), "What is in the third row?", signals_with(flat))
+    assert r is not None and inside(rows[2][0], r.box) and inside(rows[2][2], r.box)
+    assert not inside(rows[1][0], r.box) and r.box.bottom <= rows[3][0].bottom  # row 3, and row 4 in case
+    last = loc.locate(blank(), "What does the last line say?", signals_with(flat))
+    assert last is not None and inside(rows[5][0], last.box) and last.box.top >= rows[5][0].top
+
+
+def test_legend_on_a_drawn_chart() -> None:
+    img = blank(1000, 700)
+    d = ImageDraw.Draw(img)
+    colours = [(52, 120, 246), (240, 130, 40), (46, 170, 90)]
+    d.line((90, 620, 760, 620), fill="black", width=2)
+    for g in range(4):
+        for k in range(3):
+            x = 120 + g * 160 + k * 30
+            d.rectangle((x, 620 - 80 * (k + 1) - 20 * g, x + 24, 619), fill=colours[k])
+    boxes = []
+    for k, name in enumerate(["Solar", "Wind", "Hydro"]):
+        y = 120 + k * 30
+        d.rectangle((800, y + 3, 816, y + 19), fill=colours[k])
+        d.text((824, y), name, font=font(16), fill="black")
+        boxes.append(Box(799, y, 824 + int(d.textlength(name, font=font(16))), y + 18))  # swatch in the line
+    d.text((350, 30), "Energy by Source", font=font(30), fill="black")
+    r = QueryRegionLocator(ocr_engine=None).locate(img, "What does the legend say?", signals_with(boxes))
+    assert r is not None and r.confidence >= 0.75
+    assert all(inside(b, r.box) for b in boxes) and r.box.left >= 790 and r.box.bottom < 230
+
+
+def test_fixed_quadrant_only_as_a_last_resort() -> None:
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        blank(800, 600), "What's in the bottom-right corner?", None
+    )
+    assert r is not None and r.box == Box(400, 300, 800, 600) and r.confidence == 0.5
+    assert "no layout" in r.evidence
+
+
+def test_photo_like_corner_falls_back_to_the_quadrant() -> None:
+    rng = np.random.default_rng(0)
+    img = Image.fromarray(rng.integers(0, 255, (400, 600, 3), dtype=np.uint8), "RGB")
+    r = QueryRegionLocator(ocr_engine=None).locate(img, "what is in the top left corner", None)
+    assert r is not None and r.box == Box(0, 0, 300, 200)
+
+
+# --------------------------------------------------------------------------- patches
+
+
+def test_patch_scorer_hook_is_the_last_resort() -> None:
+    grid = np.zeros((8, 8))
+    grid[1:3, 5:7] = 1.0
+
+    def scorer(image: Image.Image, query: str) -> np.ndarray:
+        return grid
+
+    loc = QueryRegionLocator(ocr_engine=None, patch_scorer=scorer)
+    report = loc.locate_detailed(blank(800, 800), "where is the cat?", None)
+    assert report.path == "patches" and report.region is not None
+    assert report.region.box == Box(500, 100, 700, 300)
+    assert region_from_patches(np.ones((8, 8)), 800, 800) is None  # flat: nothing stands out
+    failing = QueryRegionLocator(ocr_engine=None, patch_scorer=lambda i, q: 1 / 0)  # type: ignore[arg-type,return-value]
+    assert failing.locate(blank(), "where is the cat?", None) is None
+
+
+# --------------------------------------------------------------------------- real OCR engine
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> OcrEngine:
+    from headroom_core.ocr import get_ocr_engine
+
+    try:
+        return get_ocr_engine("auto")
+    except MissingDependencyError as exc:
+        pytest.skip(f"no OCR engine installed: {exc}")
+
+
+def draw_form() -> Image.Image:
+    img = blank(1000, 700)
+    d = ImageDraw.Draw(img)
+    d.text((40, 30), "Quarterly Sales Report", font=font(32), fill="black")
+    rows = [("Order ID", "A-48213"), ("Customer", "Jane Smith"), ("Subtotal", "$41.00"), ("Total", "$45.00")]
+    for i, (k, v) in enumerate(rows):
+        d.text((60, 120 + i * 40), k, font=font(18), fill="black")
+        d.text((400, 120 + i * 40), v, font=font(18), fill="black")
+    d.text((40, 400), "ERROR 42 disk quota exceeded", font=font(18), fill=(200, 30, 30))
+    d.text((40, 650), "Page 1 of 3 - confidential", font=font(14), fill="gray")
+    return img
+
+
+def test_real_engine_key_value(real_engine: OcrEngine) -> None:
+    img = draw_form()
+    r = QueryRegionLocator(ocr_engine=real_engine).locate(img, "What is the Order ID?", signals_with())
+    assert isinstance(r, LocatedRegion) and r.confidence >= 0.8
+    assert r.box.left <= 60 and r.box.right >= 460 and r.box.top >= 110 and r.box.bottom <= 150
+
+
+def test_real_engine_line_and_total(real_engine: OcrEngine) -> None:
+    img = draw_form()
+    loc = QueryRegionLocator(ocr_engine=real_engine)
+    line = loc.locate(img, "Which line starts with ERROR?", signals_with())
+    assert line is not None and line.box.top >= 390 and line.box.bottom <= 430 and line.box.right > 250
+    total = loc.locate(img, "What is the Total?", signals_with())
+    assert total is not None and total.box.top >= 230 and total.box.right > 440
