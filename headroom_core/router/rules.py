@@ -108,6 +108,12 @@ QUERY_RULES: tuple[tuple[Technique, float, str], ...] = (
         r"\b(bar|line|pie|scatter)? ?(chart|graph|plot|axis|histogram)\b.*\b(value|highest|lowest|peak|trend|"
         r"compare|largest|smallest|maximum|minimum|increase|decrease)\b|\b(value|height) of the \w+ bar\b",
     ),
+    (
+        _P,
+        2.0,
+        r"\b(value|highest|lowest|peak|trend|largest|smallest|maximum|minimum|increase|decrease)\b.*"
+        r"\b(bar|line|pie|scatter)? ?(chart|graph|plot|histogram)\b",
+    ),
     (_P, 1.8, r"\b(compare|comparison|differences?|spot the|identical|same as|versus|vs\.?)\b"),
     (
         _P,
