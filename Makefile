@@ -10,8 +10,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The tesseract binary is the fast OCR engine; where it cannot be installed the code falls back
-# to easyocr (slower) and says so.
+# Optional: the Debian tesseract binary, a fallback for platforms where the tesserocr wheel (which
+# carries libtesseract; installed by the `ocr` extra) is unavailable. Not needed by `make setup`.
 system-deps:
 	@command -v tesseract >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -36,7 +36,7 @@ $(PILLOW_IMAGES)/.done: | $(BIN)/python
 
 test-data: $(PILLOW_IMAGES)/.done
 
-setup: system-deps $(STAMP) test-data
+setup: $(STAMP) test-data
 
 demo: setup
 	$(BIN)/headroom-image demo
