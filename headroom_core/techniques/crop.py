@@ -23,6 +23,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .._exceptions import TechniqueRefusedError
 from .._imageio import encode_image, resize
@@ -31,6 +32,9 @@ from ..costs import CostModel
 from ..tiling import align
 from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["CropApplier", "CropPlan", "expand_to_lines", "pad_box", "plan_crop", "snap_box"]
 
@@ -175,6 +179,90 @@ def plan_crop(
     return CropPlan(snapped, size, model.tokens(*size, detail), padded)
 
 
+#: Content closer than this many text-line heights to a crop edge is taken in (a panel's value below
+#: its label, a caption under a figure): a crop must not cut through what it is about.
+CONTENT_GAP_LINES = 2.5
+#: A pixel is content when it differs from the region's own background by more than this (0..255).
+CONTENT_MIN_DIFF = 40
+#: Growth stops (and the located box is kept as is) beyond this many times its area, or a quarter
+#: of the image: on a dense page everything touches everything.
+CONTENT_MAX_GROWTH = 6.0
+
+
+def grow_to_content(image: Image.Image, box: Box, line_height: float | None = None) -> Box:
+    """Grow ``box`` over nearby content so it does not cut a panel, figure or value in half.
+
+    Content is what differs from the background colour found around the box. Each side moves out
+    while the strip of ``CONTENT_GAP_LINES`` line heights beyond it holds content, up to the edge of
+    that content. Gives up (returns ``box``) when the growth runs away.
+    """
+    import numpy as np
+    import numpy.typing as npt
+
+    w, h = image.size
+    box = box.clamp(w, h)
+    if box.area == 0:
+        return box
+    gap = max(
+        8, round(CONTENT_GAP_LINES * max(line_height or 0.0, min(box.height, 3 * (line_height or 1e9)), 10.0))
+    )
+    probe = Box(box.left - gap, box.top - gap, box.right + gap, box.bottom + gap).clamp(w, h)
+    arr = np.asarray(image.crop(probe.as_tuple()).convert("RGB").reduce(2), dtype=np.int16)  # colour census
+    flat = (arr // 16).reshape(-1, 3)
+    keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
+    top = int(keys[int(np.argmax(counts))])
+    bg = np.array([(top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8], dtype=np.int16)
+    full = np.asarray(image.convert("RGB"), dtype=np.int16)  # full resolution: 1-px frames count
+    ink = np.abs(full - bg).max(axis=2) > CONTENT_MIN_DIFF
+    H, W = ink.shape
+    left, top_, right, bottom = box.left, box.top, box.right, box.bottom
+    g = gap
+    limit = min(max(CONTENT_MAX_GROWTH * box.area, (6 * gap) ** 2), 0.25 * w * h)
+    closed = {"l": False, "r": False, "t": False, "b": False}
+
+    def frame_at(strip: npt.NDArray[np.bool_], axis: int, backwards: bool) -> int | None:
+        """Offset of the frame edge nearest the box in ``strip``: a line of content across it."""
+        along = strip.mean(axis=axis)  # share of each row (axis=1) / column (axis=0) that is content
+        hits = np.flatnonzero(along >= 0.9)
+        if not hits.size or strip.shape[axis] <= 8:
+            return None
+        return int(hits[-1]) if backwards else int(hits[0])
+
+    for _ in range(64):
+        moved = False
+        sides = (
+            ("l", ink[top_:bottom, max(0, left - g) : left], 0, True),
+            ("r", ink[top_:bottom, right : min(W, right + g)], 0, False),
+            ("t", ink[max(0, top_ - g) : top_, left:right], 1, True),
+            ("b", ink[bottom : min(H, bottom + g), left:right], 1, False),
+        )
+        for name, strip, axis, backwards in sides:
+            if closed[name] or not strip.any():
+                continue
+            profile = strip.any(axis=axis)
+            idx = np.flatnonzero(profile)
+            frame = frame_at(strip, axis, backwards)
+            if frame is not None:  # stop at a panel's border, taking the border in
+                closed[name] = True
+                reach = frame
+            else:
+                reach = int(idx[0]) if backwards else int(idx[-1])
+            if name == "l":
+                left = max(0, left - g) + reach
+            elif name == "r":
+                right = right + reach + 1
+            elif name == "t":
+                top_ = max(0, top_ - g) + reach
+            else:
+                bottom = bottom + reach + 1
+            moved = True
+        if (right - left) * (bottom - top_) > limit:
+            return box
+        if not moved:
+            break
+    return Box(left, top_, right, bottom).union(box)
+
+
 class CropApplier(TechniqueApplier):
     """Crops to ``ctx.region`` (from the router's locator); refuses when the crop would not be
     cheaper than the tile-aligned whole image."""
@@ -187,8 +275,10 @@ class CropApplier(TechniqueApplier):
             raise TechniqueRefusedError("CROP refused: no region located")
         signals = ctx.decision.image_signals
         lines = [ln.box for ln in signals.text_lines] if signals is not None else []
+        heights = [ln.height for ln in lines if ln.height > 0]
+        region = grow_to_content(d.image, ctx.region, float(statistics.median(heights)) if heights else None)
         plan = plan_crop(
-            ctx.region,
+            region,
             d.width,
             d.height,
             ctx.cost_model,

@@ -239,3 +239,26 @@ def test_follow_up_question_about_another_region_gets_its_own_crop() -> None:
     crop2 = find_images(out2)[1].data
     assert crop2 != crop1 and r2.compressed_tokens < r2.original_tokens
     assert engine.calls == 1  # the follow-up reused the OCR of the same pixels
+
+
+def test_grow_to_content_takes_the_panel_value_and_stops_at_its_frame() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from headroom_core.techniques.crop import grow_to_content
+
+    img = Image.new("RGB", (1600, 1000), (240, 242, 245))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 1600, 70), fill=(33, 47, 61))  # a dark header bar just above the panel
+    d.rectangle((1180, 100, 1570, 300), fill="white", outline=(200, 200, 200))
+    d.text((1200, 120), "Open incidents", fill=(90, 90, 90), font=ImageFont.load_default(size=22))
+    d.text((1200, 170), "7", fill=(200, 40, 40), font=ImageFont.load_default(size=64))
+    label = Box(1198, 126, 1354, 146)  # what a locator finds: the label line only
+    grown = grow_to_content(img, label, 23.0)
+    assert grown.bottom >= 230  # the big value under the label is in
+    assert (
+        grown.top >= 95 and grown.left >= 1175 and grown.right <= 1575 and grown.bottom <= 305
+    )  # not past the frame
+    # On a page where everything touches everything, the located box is kept.
+    page = Image.new("RGB", (800, 800), "white")
+    ImageDraw.Draw(page).rectangle((0, 0, 800, 800), fill="black")
+    assert grow_to_content(page, Box(100, 100, 200, 120), 20.0) == Box(100, 100, 200, 120)
