@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.2"
+POLICY_VERSION = "2026.11.3"
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class RoutingPolicy:
     #: ... counted only where the image has text (has_text at least this).
     legibility_has_text: float = 0.5
     #: Rule 3b: refuse FULL_LOW when fine detail is likely.
-    full_low_max_small_details: float = 0.7
+    full_low_max_small_details: float = 0.85
     #: Rule 4 (CROP): the located region must have at least this confidence.
     crop_min_region_confidence: float = 0.5
 
