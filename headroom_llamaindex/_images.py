@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image
 
-from headroom_core import ImageCompressor
+from headroom_core import ConfigurationError, ImageCompressor
 from headroom_core.codecs import find_images
 
 __all__ = [
@@ -39,6 +39,15 @@ _ALIASES = {"gemini": "google", "vertex": "google", "vertexai": "google", "claud
 def target_provider(provider: str | None, compressor: ImageCompressor) -> str:
     name = (provider or compressor.provider).strip().lower()
     return _ALIASES.get(name, name)
+
+
+def require_fetch_policy(compressor: ImageCompressor, allow_remote: bool) -> None:
+    """``allow_remote=True`` is only meaningful with a compressor that may fetch (a ``FetchPolicy``)."""
+    if allow_remote and compressor.fetch is None:
+        raise ConfigurationError(
+            "allow_remote=True needs a compressor with a fetch policy: "
+            "ImageCompressor(fetch=FetchPolicy(allowed_hosts=(...)))"
+        )
 
 
 def image_url_block(url: str, detail: str | None = None) -> dict[str, Any]:

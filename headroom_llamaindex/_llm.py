@@ -24,6 +24,7 @@ from llama_index.core.llms.llm import LLM
 from headroom_core import CompressionResult, ConfigurationError, ImageCompressor
 
 from ._chat import compress_chat_messages_with_result
+from ._images import require_fetch_policy
 
 __all__ = ["ImageCompressingLLM", "infer_llm_provider_model"]
 
@@ -121,11 +122,7 @@ class ImageCompressingLLM(LLM):
         self._compressor = (
             compressor if compressor is not None else ImageCompressor(target, target_model, **options)
         )
-        if allow_remote and self._compressor.fetch is None:
-            raise ConfigurationError(
-                "allow_remote=True needs a compressor with a fetch policy: "
-                "ImageCompressor(fetch=FetchPolicy(allowed_hosts=(...)))"
-            )
+        require_fetch_policy(self._compressor, allow_remote)
 
     @classmethod
     def class_name(cls) -> str:

@@ -26,6 +26,7 @@ from ._images import (
     is_remote,
     local_file_url,
     read_rewritten,
+    require_fetch_policy,
 )
 
 __all__ = ["SOURCE_IMAGE_KEYS", "ImageCompressionPostprocessor"]
@@ -127,11 +128,7 @@ class ImageCompressionPostprocessor(BaseNodePostprocessor):
         fields: dict[str, Any] = {"provider": target, "model": target_model, "allow_remote": allow_remote}
         super().__init__(**fields)
         self._compressor = compressor
-        if allow_remote and self._compressor.fetch is None:
-            raise ConfigurationError(
-                "allow_remote=True needs a compressor with a fetch policy: "
-                "ImageCompressor(fetch=FetchPolicy(allowed_hosts=(...)))"
-            )
+        require_fetch_policy(self._compressor, allow_remote)
 
     @classmethod
     def class_name(cls) -> str:

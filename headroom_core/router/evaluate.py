@@ -13,7 +13,6 @@ that type without losing the answer (evaluation only: nothing here feeds back in
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import logging
 import sys
@@ -30,6 +29,7 @@ import numpy.typing as npt
 from ..types import Technique
 from ._base import QueryClassifier
 from .policy import DEFAULT_POLICY
+from .train import expected_calibration_error
 
 __all__ = [
     "OCRBENCH_ACCEPTABLE",
@@ -64,18 +64,6 @@ OCRBENCH_ACCEPTABLE: Mapping[str, frozenset[str]] = {
     "Handwriting Recognition": _FINE,
     "Handwritten Mathematical Expression Recognition": _FINE,
 }
-
-
-def _ece(probs: npt.NDArray[np.float64], y: npt.NDArray[np.int64], bins: int = 15) -> float:
-    conf = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == y).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    total = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        mask = (conf > lo) & (conf <= hi)
-        if mask.any():
-            total += float(mask.mean()) * abs(float(correct[mask].mean()) - float(conf[mask].mean()))
-    return total
 
 
 def _nll(probs: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> float:
@@ -156,8 +144,8 @@ def evaluate_queries(
         f1=f1,
         support={c: int((y == i).sum()) for i, c in enumerate(CLASSES)},
         confusion=tuple(tuple(int(v) for v in row) for row in confusion),
-        ece=_ece(cal, y),
-        ece_raw=_ece(raw, y),
+        ece=expected_calibration_error(cal, y),
+        ece_raw=expected_calibration_error(raw, y),
         nll=_nll(cal, y),
         nll_raw=_nll(raw, y),
         temperature=temperature,
