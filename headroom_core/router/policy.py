@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.3"
+POLICY_VERSION = "2026.11.4"
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class RoutingPolicy:
     transcode_min_is_document: float = 0.5
     transcode_min_text_area: float = 0.08
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
-    #: a line confidence below ``ocr_min_line_confidence``.
-    ocr_max_low_confidence_area: float = 0.15
+    #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
+    #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1
+    #: >= 0.85) had a share <= 0.31, pages read badly (F1 < 0.6) >= 0.49.
+    ocr_max_low_confidence_area: float = 0.4
     ocr_min_line_confidence: float = 0.6
     #: Rule 2c: refuse when OCR finds text on less than this fraction of the image (a photo with a sign).
     ocr_min_text_area: float = 0.02

@@ -63,7 +63,12 @@ class TranscodeApplier(TechniqueApplier):
 
         d = ctx.decoded
         result = self.engine.read(d.image)
-        quality = ocr_quality(result.lines, result.width, result.height)
+        quality = ocr_quality(
+            result.lines,
+            result.width,
+            result.height,
+            low_confidence_threshold=self.policy.ocr_min_line_confidence,
+        )
         p = self.policy
         if quality.line_count == 0 or quality.text_area_fraction < p.ocr_min_text_area:
             raise TechniqueRefusedError(
