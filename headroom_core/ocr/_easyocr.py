@@ -16,8 +16,9 @@ Two paths:
 Threads: torch's intra-op threads are process-wide. The engine sets them while it reads, to
 ``num_threads`` (argument), else ``$HEADROOM_OCR_THREADS``, else ``DEFAULT_THREADS``, and restores
 the previous value afterwards. ``DEFAULT_THREADS`` = 1: on the 2-core reference machine two threads
-were ~25 % faster only when nothing else ran; with other work on the machine they were 3x slower
-than one (``easyocr-tuned`` vs ``easyocr-tuned-1t`` in ``benchmarks/RESULTS_ocr.md``).
+read a page in 7.0 s against 12.0 s when little else ran (load ~2), but in 115 s against 31 s while
+other work kept the machine busy (load ~8): torch's threads spin and fight for the cores
+(``benchmarks/RESULTS_ocr.md``). Servers that own the machine can set ``HEADROOM_OCR_THREADS=2``.
 """
 
 from __future__ import annotations
