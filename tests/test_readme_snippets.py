@@ -1,7 +1,6 @@
 """The LangChain and LlamaIndex usage snippets run as written (offline, against fake models).
 
-Snippets come from ``notebooks/README_snippets.md`` and from every ``python`` block of ``README.md``
-that uses an adapter package (once the sections are merged there).
+Snippets are the ``python`` blocks of ``README.md`` that use an adapter package.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "notebooks" / "README_snippets.md", ROOT / "README.md"]
+SOURCES = [ROOT / "README.md"]
 _FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _ADAPTERS = {"headroom_langchain": ("langchain_core",), "headroom_llamaindex": ("llama_index.core",)}
 
