@@ -56,3 +56,27 @@ class FakeOcr(OcrEngine):
             for i, t in enumerate(self.lines)
         )
         return OcrResult(out, self.name, 1.0, image.width, image.height)
+
+
+class SilentRouter(Router):
+    """Decides one technique for every image with no image signals (so encoding follows the input's
+    format); records ``(query, size, detail)`` of each call. Used by the adapter tests."""
+
+    name = "fixed"
+
+    def __init__(self, technique: Technique, region: Box | None = None) -> None:
+        self.technique = technique
+        self.region = region
+        self.calls: list[tuple[str, tuple[int, int], str | None]] = []
+
+    def decide(
+        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
+    ) -> RouteDecision:
+        self.calls.append((query, image.size, detail))
+        return RouteDecision(
+            technique=self.technique,
+            confidence=1.0,
+            reason=f"test router: always {self.technique.value}",
+            region=self.region,
+            router=self.name,
+        )

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
+from _fakes import FakeOcr
+from _fakes import SilentRouter as FixedRouter
 
 pytest.importorskip("langchain_core")
 pytest.importorskip("langchain")
@@ -27,50 +29,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from PIL import Image
 from pydantic import Field
 
-from headroom_core import Box, ImageCompressor, RouteDecision, Router, Technique, TextLine
-from headroom_core.costs import CostModel
-from headroom_core.ocr import OcrEngine, OcrResult
-
-
-class FixedRouter(Router):
-    """Decides one technique for every image; records ``(query, size, detail)`` of each call."""
-
-    name = "fixed"
-
-    def __init__(self, technique: Technique, region: Box | None = None) -> None:
-        self.technique = technique
-        self.region = region
-        self.calls: list[tuple[str, tuple[int, int], str | None]] = []
-
-    def decide(
-        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
-    ) -> RouteDecision:
-        self.calls.append((query, image.size, detail))
-        return RouteDecision(
-            technique=self.technique,
-            confidence=1.0,
-            reason=f"test router: always {self.technique.value}",
-            region=self.region,
-            router=self.name,
-        )
-
-
-class FakeOcr(OcrEngine):
-    """Reads ``lines`` (evenly spaced over the image, confidence 0.95), whatever the pixels."""
-
-    name = "fake-ocr"
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-
-    def read(self, image: Image.Image) -> OcrResult:
-        step = max(1, image.height // (len(self.lines) + 2))
-        found = tuple(
-            TextLine(Box(20, 20 + i * step, image.width - 20, 20 + i * step + int(step * 0.8)), text, 0.95)
-            for i, text in enumerate(self.lines)
-        )
-        return OcrResult(found, self.name, 1.0, image.width, image.height)
-
+from headroom_core import Box, ImageCompressor, Technique
 
 OCR_LINES = ["INVOICE 2026-117", "Total due: 1,284.00 EUR", "Pay by 12 March 2026"]
 

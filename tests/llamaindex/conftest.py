@@ -10,6 +10,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from _fakes import FakeOcr
+from _fakes import SilentRouter as FixedRouter
 
 pytest.importorskip("llama_index.core")
 
@@ -31,48 +33,9 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 from PIL import Image
 from pydantic import Field
 
-from headroom_core import Box, ImageCompressor, RouteDecision, Router, Technique, TextLine
-from headroom_core.costs import CostModel
-from headroom_core.ocr import OcrEngine, OcrResult
+from headroom_core import Box, ImageCompressor, Technique
 
 OCR_LINES = ["INVOICE 2026-117", "Total due: 1,284.00 EUR", "Pay by 12 March 2026"]
-
-
-class FixedRouter(Router):
-    """Decides one technique for every image; records ``(query, size, detail)`` of each call."""
-
-    name = "fixed"
-
-    def __init__(self, technique: Technique, region: Box | None = None) -> None:
-        self.technique = technique
-        self.region = region
-        self.calls: list[tuple[str, tuple[int, int], str | None]] = []
-
-    def decide(
-        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
-    ) -> RouteDecision:
-        self.calls.append((query, image.size, detail))
-        return RouteDecision(
-            technique=self.technique,
-            confidence=1.0,
-            reason=f"test router: always {self.technique.value}",
-            region=self.region,
-            router=self.name,
-        )
-
-
-class FakeOcr(OcrEngine):
-    """Reads :data:`OCR_LINES` (evenly spaced, confidence 0.95), whatever the pixels."""
-
-    name = "fake-ocr"
-
-    def read(self, image: Image.Image) -> OcrResult:
-        step = max(1, image.height // (len(OCR_LINES) + 2))
-        found = tuple(
-            TextLine(Box(20, 20 + i * step, image.width - 20, 20 + i * step + int(step * 0.8)), text, 0.95)
-            for i, text in enumerate(OCR_LINES)
-        )
-        return OcrResult(found, self.name, 1.0, image.width, image.height)
 
 
 class RecordingLLM(CustomLLM):
@@ -166,7 +129,7 @@ def fixed_compressor() -> Callable[..., ImageCompressor]:
     def make(
         technique: Technique, provider: str = "openai", region: Box | None = None, **options: Any
     ) -> ImageCompressor:
-        options.setdefault("ocr_engine", FakeOcr())
+        options.setdefault("ocr_engine", FakeOcr(OCR_LINES))
         return ImageCompressor(provider, router=FixedRouter(technique, region), **options)
 
     return make
