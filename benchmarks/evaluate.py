@@ -1,0 +1,728 @@
+"""End-to-end evaluation on images no one here made, beside the anchor and an oracle (issue 8).
+
+For every (image, question) case of the corpus (``eval_corpus.py``: Debian documentation pages,
+gnuplot demo charts, GUI screenshots and rendered Python docs, photos bundled in PyPI/Debian
+packages) and every provider/model in :data:`PROVIDERS`, it records:
+
+- **ours**: ``ImageCompressor(provider, model)`` with its defaults (trained router, embedded analyzer,
+  tesseract OCR, query locator): technique, tokens before/after (exact rules), milliseconds;
+- **anchor**: PyPI ``headroom-ai`` (``eval_anchor.py``, its own venv) through its public
+  ``compress()`` ("auto": offline its router models cannot download, so it routes PRESERVE after its
+  tile optimizer), and with each technique forced through its own applier; its output is counted
+  with *our* exact token rules (its own counts are wrong, see the research notes);
+- **oracle**: every technique applied by our appliers (CROP with the box our locator offers), and the
+  cheapest output that keeps the answer; the physical limit of the approach.
+
+"Kept" (DESIGN section 6): an answer string is kept when it is in the TRANSCODE text, or OCR-readable
+in the image sent *as the provider sees it* (the sent image resized to the size the provider bills
+and looks at; Gemini's fixed-budget levels by its token density). A question with no answer string
+(gist, a detail of a photo) is lost when a photo is transcoded or when only a crop is sent. A case is
+*answerable* for a provider when at least one output (the original included) keeps its answer; the
+rates below are over answerable cases.
+
+Run: ``python benchmarks/evaluate.py --quick`` (a few minutes) or ``python benchmarks/evaluate.py``
+(the full corpus); ``--write`` writes ``benchmarks/RESULTS_evaluate.md`` and the chart
+``benchmarks/evaluate_chart.png``. Extra packages: ``benchmarks/requirements-eval.txt``; the anchor's
+venv is built by ``eval_anchor.py`` on first use (``--no-anchor`` skips it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from eval_corpus import EvalCase, build_corpus  # noqa: E402
+
+from headroom_core import Box, ImageCompressor, RouteDecision, Router, Technique  # noqa: E402
+from headroom_core._text_tokens import count_text_tokens  # noqa: E402
+from headroom_core.codecs import find_images  # noqa: E402
+from headroom_core.costs import CostModel, get_cost_model  # noqa: E402
+from headroom_core.ocr import OcrEngine, OcrResult, get_ocr_engine  # noqa: E402
+
+CACHE = HERE / ".cache" / "eval"
+RESULTS = HERE / "RESULTS_evaluate.md"
+CHART = HERE / "evaluate_chart.png"
+
+#: (label, provider, model for our token rules, the anchor's provider name)
+PROVIDERS: list[tuple[str, str, str, str]] = [
+    ("gpt-4o", "openai", "gpt-4o", "openai"),
+    ("gpt-5.4", "openai", "gpt-5.4", "openai"),
+    ("claude-sonnet-4.5 (legacy rule)", "anthropic", "claude-sonnet-4-5-legacy", "anthropic"),
+    ("claude-opus-4.7", "anthropic", "claude-opus-4-7", "anthropic"),
+    ("gemini-2.5", "google", "gemini-2.5-flash", "google"),
+]
+CATEGORIES = ("documents", "charts", "screenshots", "photos")
+TECHNIQUES = (Technique.PRESERVE, Technique.FULL_LOW, Technique.TRANSCODE, Technique.CROP)
+ANCHOR_MODES = ("preserve", "full_low", "transcode", "crop")
+TARGET_KEPT = 0.97
+TARGET_ORACLE_SHARE = 0.90
+#: Gemini bills 258 tokens for a 768 x 768 tile: the pixel area one token stands for.
+GEMINI_AREA_PER_TOKEN = 768 * 768 / 258
+
+
+# --------------------------------------------------------------------------- answer checks
+
+
+def norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+class _CachedOcr(OcrEngine):
+    """An engine whose reads are remembered by pixel content (the oracle applies every technique to
+    the same image for several questions and providers; reading it once is enough there)."""
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self._seen: dict[str, OcrResult] = {}
+
+    def read(self, image: Image.Image) -> OcrResult:
+        key = _pixels_key(image)
+        hit = self._seen.get(key)
+        if hit is None:
+            hit = self._seen[key] = self.engine.read(image)
+        return hit
+
+    def warm_up(self) -> None:
+        self.engine.warm_up()
+
+
+def _pixels_key(image: Image.Image) -> str:
+    return hashlib.sha1(image.mode.encode() + repr(image.size).encode() + image.tobytes()).hexdigest()
+
+
+class Reader:
+    """Is an answer OCR-readable in an image? The default engine (automatic layout), then, only when
+    that misses, tesseract in sparse-text mode (psm 11), as ``benchmarks/crop.py`` judges crops.
+    Reads are cached by pixel content."""
+
+    def __init__(self) -> None:
+        self.primary = get_ocr_engine("auto")
+        self.primary.warm_up()
+        self.sparse: OcrEngine | None = None
+        if self.primary.name == "tesseract":
+            from headroom_core.ocr import TesseractEngine
+
+            self.sparse = TesseractEngine(psm=11)
+        self._texts: dict[tuple[str, str], str] = {}
+
+    def _text(self, engine: OcrEngine, image: Image.Image, key: str) -> str:
+        k = (engine.name + str(id(engine)), key)
+        if k not in self._texts:
+            self._texts[k] = norm(" ".join(ln.text for ln in engine.read(image).lines))
+        return self._texts[k]
+
+    def finds(self, image: Image.Image, answer: str) -> bool:
+        want = norm(answer)
+        if not want:
+            return False
+        key = _pixels_key(image)
+        if want in self._text(self.primary, image, key):
+            return True
+        return self.sparse is not None and want in self._text(self.sparse, image, key)
+
+
+def seen_size(cost_model: CostModel, width: int, height: int, detail: str | None) -> tuple[int, int]:
+    """The size the provider looks at: the billed size, and for Gemini's fixed token budgets the
+    area those tokens stand for (a 64-token ``low`` image is not read at full resolution)."""
+    tc = cost_model.cost(width, height, detail)
+    w, h = tc.billed_size
+    if cost_model.provider == "google":
+        budget = tc.tokens * GEMINI_AREA_PER_TOKEN
+        if w * h > budget:
+            s = math.sqrt(budget / (w * h))
+            w, h = max(1, int(w * s)), max(1, int(h * s))
+    return min(w, width), min(h, height)
+
+
+def as_seen(image: Image.Image, cost_model: CostModel, detail: str | None) -> Image.Image:
+    w, h = seen_size(cost_model, image.width, image.height, detail)
+    rgb = image.convert("RGB")
+    return rgb if (w, h) == rgb.size else rgb.resize((w, h), Image.Resampling.LANCZOS)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What went to the provider for one image: an image (with its detail) or a text."""
+
+    tokens: int
+    image: bytes | None = None
+    detail: str | None = None
+    text: str | None = None
+    technique: str = ""
+    ms: float = 0.0
+    note: str = ""
+
+
+def kept(sent: Sent, case: EvalCase, reader: Reader, cost_model: CostModel) -> bool:
+    tech = sent.technique
+    if case.answer is None:
+        if tech == Technique.CROP.value:
+            return False
+        if sent.text is not None:
+            return case.category != "photos" and bool(sent.text.strip())
+        return True
+    if sent.text is not None:
+        return norm(case.answer) in norm(sent.text)
+    if sent.image is None:
+        return False
+    image = Image.open(io.BytesIO(sent.image))
+    image.load()
+    return reader.finds(as_seen(image, cost_model, sent.detail), case.answer)
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def mime_of(data: bytes) -> str:
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/png"
+
+
+def request(provider: str, data: bytes, question: str) -> Any:
+    mime = mime_of(data)
+    b64 = base64.b64encode(data).decode("ascii")
+    if provider == "openai":
+        url = f"data:{mime};base64,{b64}"
+        return [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image_url", "image_url": {"url": url}},
+                    {"type": "text", "text": question},
+                ],
+            }
+        ]
+    if provider == "anthropic":
+        source = {"type": "base64", "media_type": mime, "data": b64}
+        return [
+            {
+                "role": "user",
+                "content": [{"type": "image", "source": source}, {"type": "text", "text": question}],
+            }
+        ]
+    return [
+        {"role": "user", "parts": [{"inline_data": {"mime_type": mime, "data": b64}}, {"text": question}]}
+    ]
+
+
+class Forced(Router):
+    """The default router's decision (signals, region) with its technique replaced: the oracle's
+    way of applying every technique through our own appliers. A CROP without a region asks the
+    default locator for one."""
+
+    name = "forced"
+
+    def __init__(self, base: Router, technique: Technique, locator: Any) -> None:
+        self.base = base
+        self.technique = technique
+        self.locator = locator
+
+    def decide(
+        self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
+    ) -> RouteDecision:
+        decision = self.base.decide(image, query, cost_model, detail)
+        region: Box | None = decision.region
+        if self.technique is Technique.CROP and region is None:
+            found = self.locator.locate(image, query, decision.image_signals)
+            region = found.box if found is not None else None
+        return decision.with_technique(self.technique, f"forced {self.technique.value}", region)
+
+
+def our_sent(out: Any, result: Any) -> Sent:
+    r = result.images[0]
+    tech = r.technique.value if r.technique else "passthrough"
+    note = r.reason
+    if r.text is not None:
+        return Sent(r.compressed_tokens, text=r.text, technique=tech, ms=r.elapsed_ms, note=note)
+    refs = [ref for ref in find_images(out) if ref.location == r.location] or find_images(out)
+    ref = refs[0]
+    return Sent(
+        r.compressed_tokens, image=ref.data, detail=ref.detail, technique=tech, ms=r.elapsed_ms, note=note
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class Record:
+    case_id: str
+    image_id: str
+    category: str
+    kind: str
+    question: str
+    answer: str | None
+    provider: str
+    before: int
+    ours: dict[str, Any] = field(default_factory=dict)
+    anchor: dict[str, Any] | None = None
+    forced: dict[str, dict[str, Any]] = field(default_factory=dict)
+    anchor_forced: dict[str, dict[str, Any]] = field(default_factory=dict)
+    oracle: dict[str, Any] = field(default_factory=dict)
+    answerable: bool = True
+
+
+def summary(sent: Sent, ok: bool) -> dict[str, Any]:
+    return {
+        "technique": sent.technique,
+        "tokens": sent.tokens,
+        "kept": ok,
+        "ms": round(sent.ms, 1),
+        "note": sent.note,
+    }
+
+
+def anchor_sent(out: Any, cost_model: CostModel, provider: str, model: str, question: str) -> Sent:
+    """Count the anchor's output with our exact rules; the question's own text block is not counted."""
+    if out.error:
+        return Sent(0, technique="error", ms=out.ms, note=out.error)
+    tokens, image, detail, texts = 0, None, None, []
+    for block in out.blocks:
+        if block.get("type") == "text":
+            if block.get("text", "") == question:
+                continue
+            texts.append(block.get("text", ""))
+            tokens += count_text_tokens(block.get("text", ""), provider, model)
+        elif block.get("type") == "image":
+            image = Path(block["path"]).read_bytes()
+            detail = block.get("detail")
+            if detail is not None and detail not in cost_model.details:
+                detail = None
+            with Image.open(io.BytesIO(image)) as im:
+                tokens += cost_model.tokens(im.width, im.height, detail)
+    text = "\n".join(texts) if texts and image is None else None
+    return Sent(
+        tokens, image=image, detail=detail, text=text, technique=out.technique or "", ms=out.ms, note=out.note
+    )
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run(
+    cases: Sequence[EvalCase],
+    providers: Sequence[tuple[str, str, str, str]],
+    anchor_python: str | None,
+    log: Any = print,
+) -> tuple[list[Record], dict[str, Any]]:
+    reader = Reader()
+    base_ocr = get_ocr_engine("auto")
+    cached_ocr = _CachedOcr(base_ocr)
+    meta: dict[str, Any] = {"ocr": base_ocr.name}
+    ours: dict[str, ImageCompressor] = {}
+    forced: dict[str, dict[Technique, ImageCompressor]] = {}
+    for label, prov, model, _ in providers:
+        ours[label] = ImageCompressor(prov, model, cache=False, time_budget_s=None)
+    shared = next(iter(ours.values()))
+    t0 = time.perf_counter()
+    shared.warm_up()
+    meta["warm_up_s"] = time.perf_counter() - t0
+    base_router = shared.router
+    meta["router"] = type(base_router).__name__
+    from headroom_core.locate import QueryRegionLocator
+
+    locator = QueryRegionLocator(ocr_engine=cached_ocr)
+    for label, prov, model, _ in providers:
+        forced[label] = {
+            t: ImageCompressor(
+                prov,
+                model,
+                router=Forced(base_router, t, locator),
+                cache=False,
+                time_budget_s=None,
+                ocr_engine=cached_ocr,
+                locator=locator,
+            )
+            for t in TECHNIQUES
+        }
+
+    anchor_out = _run_anchor(cases, providers, anchor_python, log) if anchor_python else None
+    meta["anchor"] = anchor_out is not None
+
+    records: list[Record] = []
+    images: dict[str, bytes] = {}
+    for n, case in enumerate(cases, 1):
+        data = images.get(case.image_path) or Path(case.image_path).read_bytes()
+        images = {case.image_path: data}
+        line = []
+        for label, prov, model, aprov in providers:
+            cm = get_cost_model(prov, model)
+            out, result = ours[label].compress_with_result(request(prov, data, case.question))
+            r = result.images[0]
+            before = r.original_tokens
+            mine = our_sent(out, result)
+            rec = Record(
+                case.case_id,
+                case.image_id,
+                case.category,
+                case.kind,
+                case.question,
+                case.answer,
+                label,
+                before,
+            )
+            rec.ours = summary(mine, kept(mine, case, reader, cm))
+            rec.ours["reason"] = r.reason
+            candidates: list[tuple[int, str, bool]] = [
+                (before, "original", _original_kept(case, data, reader, cm))
+            ]
+            for t, comp in forced[label].items():
+                fo, fr = comp.compress_with_result(request(prov, data, case.question))
+                s = our_sent(fo, fr)
+                ok = kept(s, case, reader, cm)
+                rec.forced[t.value] = summary(s, ok)
+                candidates.append((s.tokens, s.technique, ok))
+            if anchor_out is not None:
+                a = anchor_out.get((case.case_id, aprov, "auto"))
+                if a is not None:
+                    s = anchor_sent(a, cm, prov, model, case.question)
+                    rec.anchor = summary(s, kept(s, case, reader, cm))
+                for mode in ANCHOR_MODES:
+                    a = anchor_out.get((case.image_id, aprov, mode))
+                    if a is not None:
+                        s = anchor_sent(a, cm, prov, model, case.question)
+                        rec.anchor_forced[mode] = summary(s, kept(s, case, reader, cm))
+            keeping = [c for c in candidates if c[2]]
+            rec.answerable = bool(keeping)
+            best = min(keeping) if keeping else (before, "none", False)
+            rec.oracle = {"tokens": best[0], "technique": best[1]}
+            records.append(rec)
+            mark = "ok" if rec.ours["kept"] else ("--" if not rec.answerable else "LOST")
+            line.append(f"{label.split(' ')[0]}:{mine.technique[:4]}:{mark}")
+        log(f"[{n}/{len(cases)}] {case.case_id:<55} " + " ".join(line))
+    return records, meta
+
+
+def _original_kept(case: EvalCase, data: bytes, reader: Reader, cm: CostModel) -> bool:
+    sent = Sent(0, image=data, technique="original")
+    return kept(sent, case, reader, cm)
+
+
+def _run_anchor(
+    cases: Sequence[EvalCase], providers: Sequence[tuple[str, str, str, str]], python: str, log: Any
+) -> dict[tuple[str, str, str], Any]:
+    from eval_anchor import AnchorJob, run_anchor
+
+    families = sorted({p[3] for p in providers})
+    jobs: list[AnchorJob] = []
+    seen_images: dict[str, EvalCase] = {}
+    for case in cases:
+        seen_images.setdefault(case.image_id, case)
+        for fam in families:
+            jobs.append(AnchorJob(f"{case.case_id}|{fam}|auto", case.image_path, case.question, fam, "auto"))
+    for image_id, case in seen_images.items():
+        for fam in families:
+            for mode in ANCHOR_MODES:
+                jobs.append(AnchorJob(f"{image_id}|{fam}|{mode}", case.image_path, case.question, fam, mode))
+    out_dir = CACHE / "anchor-out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log(f"anchor: {len(jobs)} jobs in its own venv ({python})")
+    t0 = time.perf_counter()
+    outputs = run_anchor(jobs, out_dir, python)
+    log(f"anchor: done in {time.perf_counter() - t0:.0f} s")
+    found: dict[tuple[str, str, str], Any] = {}
+    for o in outputs:
+        key, fam, mode = o.job_id.rsplit("|", 2)
+        found[(key, fam, mode)] = o
+    return found
+
+
+# --------------------------------------------------------------------------- report
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(len(s) - 1, int(k) + 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+@dataclass
+class Cell:
+    """Aggregates of one system over a set of records."""
+
+    cases: int
+    answerable: int
+    kept: float
+    saved: float
+    oracle_saved: float
+    share: float
+    p50_ms: float
+
+
+def aggregate(records: Sequence[Record], system: str) -> Cell | None:
+    rows = [r for r in records if r.answerable]
+    picked = [(r, _system(r, system)) for r in rows]
+    picked = [(r, s) for r, s in picked if s is not None]
+    if not picked:
+        return None
+    before = sum(r.before for r, _ in picked)
+    after = sum(s["tokens"] for _, s in picked)
+    oracle_after = sum(r.oracle["tokens"] for r, _ in picked)
+    kept_n = sum(1 for _, s in picked if s["kept"])
+    saved = (before - after) / before if before else 0.0
+    oracle_saved = (before - oracle_after) / before if before else 0.0
+    ms = [s["ms"] for _, s in picked if s.get("ms") is not None]
+    return Cell(
+        cases=len(records),
+        answerable=len(picked),
+        kept=kept_n / len(picked),
+        saved=saved,
+        oracle_saved=oracle_saved,
+        share=(before - after) / (before - oracle_after) if before > oracle_after else float("nan"),
+        p50_ms=statistics.median(ms) if ms else float("nan"),
+    )
+
+
+def _system(r: Record, system: str) -> dict[str, Any] | None:
+    if system == "ours":
+        return r.ours
+    if system == "anchor":
+        return r.anchor
+    if system == "oracle":
+        return {"tokens": r.oracle["tokens"], "kept": True, "ms": None}
+    if system.startswith("ours:"):
+        return r.forced.get(system[5:])
+    if system.startswith("anchor:"):
+        return r.anchor_forced.get(system[7:])
+    raise ValueError(system)
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return (
+        f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
+    )
+
+
+def _f(x: float, spec: str = ".1%") -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
+
+
+def report(records: Sequence[Record], meta: dict[str, Any], corpus_note: str) -> str:
+    labels = list(dict.fromkeys(r.provider for r in records))
+    has_anchor = any(r.anchor is not None for r in records)
+    anchor = f"headroom-ai {meta.get('anchor_version', '')}" if has_anchor else "not run"
+    out: list[str] = []
+    out.append(f"- machine: {machine()}")
+    out.append(f"- corpus: {corpus_note}")
+    out.append(
+        f"- ours: ImageCompressor defaults (router {meta.get('router')}, OCR {meta.get('ocr')}), "
+        f"warm-up {meta.get('warm_up_s', 0):.1f} s; anchor: {anchor}"
+    )
+    out.append(f"- run time: {meta.get('run_s', 0) / 60:.1f} min")
+    out.append("")
+    out.append("### Targets: answers kept >= 97 % of answerable cases, saving >= 90 % of the oracle's")
+    out.append("")
+    out.append(
+        "| provider | category | answerable | ours kept | ours saved | oracle saved | ours / oracle | met "
+        "| anchor kept | anchor saved | anchor / oracle | ours p50 ms | anchor p50 ms |"
+    )
+    out.append("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+    misses: list[str] = []
+    for label in labels:
+        rows = [r for r in records if r.provider == label]
+        for cat in (*CATEGORIES, "overall"):
+            sub = rows if cat == "overall" else [r for r in rows if r.category == cat]
+            o = aggregate(sub, "ours")
+            if o is None:
+                continue
+            a = aggregate(sub, "anchor") if has_anchor else None
+            met = o.kept >= TARGET_KEPT and (math.isnan(o.share) or o.share >= TARGET_ORACLE_SHARE)
+            if not met:
+                misses.append(f"{label} / {cat}")
+            name = f"**{cat}**" if cat == "overall" else cat
+            out.append(
+                f"| {label} | {name} | {o.answerable}/{o.cases} | {_f(o.kept)} | {_f(o.saved)} | "
+                f"{_f(o.oracle_saved)} | {_f(o.share)} | {'yes' if met else '**no**'} | "
+                f"{_f(a.kept) if a else '-'} | {_f(a.saved) if a else '-'} | {_f(a.share) if a else '-'} | "
+                f"{_f(o.p50_ms, '.0f')} | {_f(a.p50_ms, '.0f') if a else '-'} |"
+            )
+    out.append("")
+    out.append(f"Cells missing a target: {', '.join(misses) if misses else 'none'}.")
+    out.append("")
+    out.append("### Technique by technique (forced; all providers and categories pooled)")
+    out.append("")
+    out.append("Kept rate, and tokens sent as a share of the tokens before; each system applies it itself.")
+    out.append("")
+    out.append("| technique | ours kept | ours tokens | anchor kept | anchor tokens |")
+    out.append("|---|---:|---:|---:|---:|")
+    for t in TECHNIQUES:
+        o = aggregate(records, f"ours:{t.value}")
+        a = aggregate(records, f"anchor:{t.value}") if has_anchor else None
+        out.append(
+            f"| {t.value} | {_f(o.kept) if o else '-'} | {_f(1 - o.saved) if o else '-'} | "
+            f"{_f(a.kept) if a else '-'} | {_f(1 - a.saved) if a else '-'} |"
+        )
+    out.append("")
+    out.append("### What ours chose, by category (all providers)")
+    out.append("")
+    techs = sorted({r.ours.get("technique", "") for r in records})
+    out.append("| category | " + " | ".join(techs) + " |")
+    out.append("|---|" + "---:|" * len(techs))
+    for cat in CATEGORIES:
+        sub = [r for r in records if r.category == cat]
+        if sub:
+            counts = [sum(1 for r in sub if r.ours.get("technique") == t) for t in techs]
+            out.append(f"| {cat} | " + " | ".join(str(c) for c in counts) + " |")
+    lost = [r for r in records if r.answerable and not r.ours["kept"]]
+    out.append("")
+    out.append(f"### Answers ours lost ({len(lost)} of {sum(1 for r in records if r.answerable)} answerable)")
+    out.append("")
+    if lost:
+        out.append("| provider | case | kind | question | answer | ours | oracle | reason |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for r in lost[:60]:
+            out.append(
+                f"| {r.provider} | {r.case_id} | {r.kind} | {_cell(r.question)} "
+                f"| {_cell(r.answer or '(none)')} | "
+                f"{r.ours['technique']} {r.ours['tokens']} | {r.oracle['technique']} {r.oracle['tokens']} | "
+                f"{_cell(str(r.ours.get('reason', '')))[:120]} |"
+            )
+        if len(lost) > 60:
+            out.append(f"\n({len(lost) - 60} more in the records file)")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:80]
+
+
+def chart(records: Sequence[Record], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = list(dict.fromkeys(r.provider for r in records))
+    systems = [("ours", "o", "tab:blue"), ("anchor", "s", "tab:red"), ("oracle", "*", "tab:green")]
+    fig, axes = plt.subplots(1, len(labels), figsize=(4.2 * len(labels), 4.2), sharey=True, squeeze=False)
+    for ax, label in zip(axes[0], labels, strict=True):
+        rows = [r for r in records if r.provider == label]
+        for system, marker, colour in systems:
+            for cat in CATEGORIES:
+                c = aggregate([r for r in rows if r.category == cat], system)
+                if c is None:
+                    continue
+                ax.scatter(c.saved * 100, c.kept * 100, marker=marker, color=colour, s=70, alpha=0.85)
+                ax.annotate(
+                    cat[:4],
+                    (c.saved * 100, c.kept * 100),
+                    fontsize=7,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                )
+        ax.axhline(TARGET_KEPT * 100, color="grey", lw=0.8, ls="--")
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("tokens saved (%)")
+        ax.set_xlim(-5, 105)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("answers kept (% of answerable)")
+    handles = [plt.Line2D([], [], marker=m, color=c, ls="", label=s) for s, m, c in systems]
+    fig.legend(handles=handles, loc="lower center", ncol=3)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def corpus_note(cases: Sequence[EvalCase]) -> str:
+    by: dict[str, set[str]] = defaultdict(set)
+    for c in cases:
+        by[c.category].add(c.image_id)
+    parts = [f"{cat} {len(by[cat])} images" for cat in CATEGORIES if by.get(cat)]
+    kinds = defaultdict(int)
+    for c in cases:
+        kinds[c.kind] += 1
+    return (
+        f"{len(cases)} questions on {sum(len(v) for v in by.values())} images ({', '.join(parts)}); "
+        f"kinds: {', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}"
+    )
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="3 images per category (a few minutes)")
+    ap.add_argument("--no-anchor", action="store_true", help="skip the anchor")
+    ap.add_argument("--anchor-python", default=None, help="python of a venv with headroom-ai")
+    ap.add_argument("--providers", default=None, help="comma-separated labels (default: all five)")
+    ap.add_argument("--limit", type=int, default=None, help="first N cases only")
+    ap.add_argument("--write", action="store_true", help="write RESULTS_evaluate.md and the chart")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+
+    t0 = time.perf_counter()
+    cases = build_corpus(args.quick, CACHE)
+    if args.limit:
+        cases = cases[: args.limit]
+    providers = PROVIDERS
+    if args.providers:
+        wanted = {p.strip() for p in args.providers.split(",")}
+        providers = [p for p in PROVIDERS if p[0] in wanted or p[2] in wanted]
+    print(f"{corpus_note(cases)}; providers: {', '.join(p[0] for p in providers)}", flush=True)
+    anchor = None
+    version = ""
+    if not args.no_anchor:
+        from eval_anchor import anchor_python
+
+        anchor = anchor_python(args.anchor_python)
+        if anchor is not None:
+            import subprocess
+
+            version = subprocess.run(
+                [anchor, "-c", "import importlib.metadata as m; print(m.version('headroom-ai'))"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+    records, meta = run(cases, providers, anchor, log=lambda s: print(s, flush=True))
+    meta["anchor_version"] = version
+    meta["run_s"] = time.perf_counter() - t0
+    note = corpus_note(cases) + (" (--quick)" if args.quick else "")
+    text = report(records, meta, note)
+    print()
+    print(text)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    raw = CACHE / f"records{'-quick' if args.quick else ''}.jsonl"
+    raw.write_text("".join(json.dumps(asdict(r)) + "\n" for r in records))
+    print(f"records: {raw}")
+    if args.write:
+        chart(records, CHART)
+        RESULTS.write_text(
+            "## End-to-end evaluation (benchmarks/evaluate.py)\n\n"
+            f"Command: `python benchmarks/evaluate.py{' --quick' if args.quick else ''} --write`; "
+            f"chart: `benchmarks/{CHART.name}`.\n\n" + text
+        )
+        print(f"wrote {RESULTS} and {CHART}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
