@@ -33,6 +33,9 @@ from PIL import Image, ImageOps
 from headroom_core.analyzers import EmbeddedImageAnalyzer
 from headroom_core.analyzers import _calibration as cal
 
+# The tiny SigLIP builder lives with the tests (one copy): tests/_tiny_siglip.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 SIZES = {"1080p": (1920, 1080), "4K": (3840, 2160)}
 SEEDS = (901, 902, 903)
 
@@ -182,27 +185,9 @@ def _siglip_config(kind: str) -> Any:
     from transformers import SiglipConfig
 
     if kind == "tiny":
-        return SiglipConfig(
-            text_config={
-                "vocab_size": 128,
-                "hidden_size": 32,
-                "intermediate_size": 64,
-                "num_hidden_layers": 2,
-                "num_attention_heads": 2,
-                "max_position_embeddings": 16,
-                "pad_token_id": 0,
-                "bos_token_id": 1,
-                "eos_token_id": 1,
-            },
-            vision_config={
-                "hidden_size": 32,
-                "intermediate_size": 64,
-                "num_hidden_layers": 2,
-                "num_attention_heads": 2,
-                "image_size": 32,
-                "patch_size": 8,
-            },
-        )
+        from _tiny_siglip import tiny_siglip_config  # the tests' tiny SigLIP (tests/ is on sys.path)
+
+        return tiny_siglip_config()
     # google/siglip-base-patch16-224
     return SiglipConfig(
         text_config={
@@ -261,31 +246,46 @@ def bench_siglip(kind: str, repeat: int) -> None:
                 model.get_text_features(input_ids=ids)
                 text_ms = (time.perf_counter() - t) * 1000
             print(f"| {threads} | {_pct(times, 50):.0f} | {_pct(times, 95):.0f} | {text_ms:.0f} |")
+        bench_patch_grid(model, pixels, repeat)
     finally:
         torch.set_num_threads(before)
     bench_siglip_path()
 
 
+def bench_patch_grid(model: Any, pixels: Any, repeat: int) -> None:
+    """The region locator's SigLIP patch path per image: vision tower, every patch token through the
+    pooling head's value path, cosine with a (cached) question embedding."""
+    import torch
+
+    from headroom_core.locate._patches import _project
+
+    text = torch.nn.functional.normalize(torch.randn(model.config.text_config.hidden_size), dim=0)
+    torch.set_num_threads(1)
+    times = []
+    with torch.inference_mode():
+        for i in range(repeat + 1):
+            t = time.perf_counter()
+            hidden = model.vision_model(pixel_values=pixels).last_hidden_state[0]
+            tokens = torch.nn.functional.normalize(_project(model.vision_model, hidden), dim=-1)
+            grid = tokens @ text
+            if i:  # the first run warms up
+                times.append((time.perf_counter() - t) * 1000)
+    side = int(len(grid) ** 0.5)
+    print(
+        f"\nPatch-similarity grid for the region locator ({side} x {side} patches; vision tower + per-patch "
+        f"head projection + cosine; question embedding cached), 1 thread: p50 {_pct(times, 50):.0f} ms, "
+        f"p95 {_pct(times, 95):.0f} ms (only when the text and spatial paths found no region)."
+    )
+
+
 def bench_siglip_path() -> None:
     """The real analyzer path on a tiny saved checkpoint: cold load, prompt embeddings, analyze."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast, SiglipImageProcessor, SiglipModel, SiglipProcessor
+    from _tiny_siglip import build_tiny_siglip  # the tests' tiny SigLIP (tests/ is on sys.path)
 
     from headroom_core.analyzers import SiglipImageAnalyzer
 
-    words = "a an the of photo image text page document scene chart sign simple busy plain".split()
-    vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2, **{w: i + 3 for i, w in enumerate(words)}}
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    tok.normalizer = normalizers.Lowercase()
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>"
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        SiglipModel(_siglip_config("tiny")).save_pretrained(tmp)
-        SiglipProcessor(
-            image_processor=SiglipImageProcessor(size={"height": 32, "width": 32}), tokenizer=fast
-        ).save_pretrained(tmp)
+        build_tiny_siglip(Path(tmp))
         img = _fit(KINDS["document"](SEEDS[0]), SIZES["1080p"], "document")
         analyzer = SiglipImageAnalyzer(tmp, device="cpu", threads=1)
         t0 = time.perf_counter()

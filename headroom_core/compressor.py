@@ -299,20 +299,25 @@ class ImageCompressor:
             try:
                 from .router.trained import TrainedRouter
 
-                return TrainedRouter(analyzer=analyzer, locator=self._default_locator(), policy=self.policy)
+                return TrainedRouter(
+                    analyzer=analyzer, locator=self._default_locator(analyzer), policy=self.policy
+                )
             except (ImportError, HeadroomError) as exc:
                 if spec == "trained":
                     raise
                 logger.info("trained router unavailable (%s); using the rule-based router", exc)
         from .router.rules import RuleBasedRouter
 
-        return RuleBasedRouter(analyzer=analyzer, locator=self._default_locator(), policy=self.policy)
+        return RuleBasedRouter(analyzer=analyzer, locator=self._default_locator(analyzer), policy=self.policy)
 
-    def _default_locator(self) -> RegionLocator:
+    def _default_locator(self, analyzer: object = None) -> RegionLocator:
         if self._locator is None:
-            from .locate import QueryRegionLocator
+            from .locate import QueryRegionLocator, siglip_patch_scorer
 
-            self._locator = QueryRegionLocator(ocr_engine=self._ocr_engine)
+            # With SigLIP weights configured (a SiglipImageAnalyzer), SigLIP patch similarity is the
+            # locator's last resort, on the analyzer's already-loaded checkpoint; otherwise none.
+            scorer = siglip_patch_scorer(analyzer)
+            self._locator = QueryRegionLocator(ocr_engine=self._ocr_engine, patch_scorer=scorer)
         return self._locator
 
     def _cache_key(self, data: bytes, provider: str, model: str | None, ref: ImageRef) -> CacheKey:

@@ -18,8 +18,11 @@ Text lines, text heights and every other piece of evidence still come from the e
 design default, not fitted: no SigLIP weights ship on PyPI, so none could be calibrated here.
 
 Prompts are tokenised with ``padding="max_length"`` (as SigLIP was trained) and only ``input_ids``
-are passed. Models load lazily, once per process and device, behind a lock; torch and
-transformers are imported only then.
+are passed. The vision tower's patch tokens of the last few images analysed are kept (by image
+object, weakly) so the region locator's SigLIP patch path
+(:class:`~headroom_core.locate.SiglipPatchScorer`) does not run the tower again on the same image.
+Models load lazily, once per process and device, behind a lock; torch and transformers are imported
+only then.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +55,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_SIGLIP_MODEL = "google/siglip-base-patch16-224"
 
 _ML_EXTRA = "pip install 'headroom-image[ml]'"
+
+#: Images whose vision-tower outputs an analyzer keeps for the patch scorer.
+_RECENT_IMAGES = 4
 
 
 @dataclass(frozen=True)
@@ -356,6 +363,9 @@ class SiglipImageAnalyzer(ImageAnalyzer):
         self._loaded: _Loaded | None = None
         self._text: Any = None  # (n_prompts, dim) normalised prompt embeddings
         self._slices: dict[str, tuple[slice, slice]] = {}
+        # (image, its size and mode, processor inputs, vision last_hidden_state) of recent images
+        self._recent: list[tuple[weakref.ref[Image.Image], tuple[int, int], str, Any, Any]] = []
+        self._recent_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SiglipImageAnalyzer({self.model_name_or_path!r}, device={self.device!r})"
@@ -433,6 +443,7 @@ class SiglipImageAnalyzer(ImageAnalyzer):
         inputs = loaded.processor(images=rgb, return_tensors="pt")
         with torch.inference_mode():
             feats = loaded.model.get_image_features(**{key: v.to(loaded.device) for key, v in inputs.items()})
+            self._remember(image, inputs, getattr(feats, "last_hidden_state", None))
             img = _features(feats)
             img = img / img.norm(p=2, dim=-1, keepdim=True)
             cos = (text @ img[0]).float().cpu().tolist()
@@ -445,6 +456,24 @@ class SiglipImageAnalyzer(ImageAnalyzer):
             score = p_pos / (p_pos + p_neg) if p_pos + p_neg > 0 else _sigmoid(z_pos - z_neg)
             out[signal] = {"score": score, "p_positive": p_pos, "p_contrast": p_neg}
         return out
+
+    def _remember(self, image: Image.Image, inputs: Any, hidden: Any) -> None:
+        if hidden is None:  # transformers 4.x returns only the pooled embedding
+            return
+        entry = (weakref.ref(image), image.size, image.mode, inputs, hidden)
+        with self._recent_lock:
+            self._recent = [e for e in self._recent if e[0]() is not None and e[0]() is not image]
+            self._recent.append(entry)
+            del self._recent[:-_RECENT_IMAGES]
+
+    def recent_vision_output(self, image: Image.Image) -> tuple[Any, Any] | None:
+        """``(processor inputs, vision last_hidden_state)`` of ``image`` (the same object, same size
+        and mode) if it was among the last few analysed, else ``None``. Used by the patch scorer."""
+        with self._recent_lock:
+            for ref, size, mode, inputs, hidden in reversed(self._recent):
+                if ref() is image and image.size == size and image.mode == mode:
+                    return inputs, hidden
+        return None
 
     def analyze(self, image: Image.Image) -> ImageSignals:
         t0 = time.perf_counter()

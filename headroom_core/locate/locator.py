@@ -12,7 +12,11 @@ Paths, in order of preference (combined where they agree):
 2. **spatial**: "top-right corner", "the header", "the legend", "the left column", "the third row"...
    resolved against the layout (:mod:`._spatial`): the analyzer's text boxes (``signals.text_lines``;
    the text detector is never run again) and content blocks from the pixels.
-3. **patches** (optional): a ``patch_scorer`` callable, e.g. SigLIP patch similarity (:mod:`._patches`).
+3. **patches** (optional, only when 1 and 2 found nothing): a ``patch_scorer`` callable, e.g.
+   :class:`~._patches.SiglipPatchScorer` (SigLIP's patch tokens against the question), whose grid is
+   turned into a box by :func:`~._patches.region_from_patches`: the connected high-scoring patches
+   around a clear peak; a flat or noise-level grid gives no region. A scorer that fails or returns
+   ``None`` gives no region either (the reason is logged); it never fails the request.
 4. Otherwise ``None``: no region, so no CROP.
 
 Text and spatial agreeing (the match lies in the named place) raises the confidence; when they
@@ -337,13 +341,15 @@ class QueryRegionLocator(RegionLocator):
         assert self.patch_scorer is not None
         try:
             scores = self.patch_scorer(image, query)
+            found = None if scores is None else region_from_patches(scores, image.width, image.height)
         except Exception as exc:  # an optional path must never fail the locator
-            logger.warning("region locator: patch scorer failed: %s", exc)
+            logger.warning("region locator: patch scorer failed (%s: %s); no region", type(exc).__name__, exc)
             return None, "none"
-        if scores is None:
-            return None, "none"
-        found = region_from_patches(scores, image.width, image.height)
         if found is None:
+            logger.debug(
+                "region locator: %s; no region",
+                "the patch scorer returned no grid" if scores is None else "the patch grid has no clear peak",
+            )
             return None, "none"
         box, conf, evidence = found
         return LocatedRegion(box, conf, evidence), "patches"

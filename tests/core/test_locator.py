@@ -6,6 +6,7 @@ default engine and are skipped when none is installed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -404,20 +405,196 @@ def test_photo_like_corner_falls_back_to_the_quadrant() -> None:
 # --------------------------------------------------------------------------- patches
 
 
+class GridScorer:
+    """A fake patch scorer: returns a fixed grid (or raises ``error``); records its calls."""
+
+    def __init__(self, grid: np.ndarray | None, error: Exception | None = None) -> None:
+        self.grid = grid
+        self.error = error
+        self.calls: list[tuple[tuple[int, int], str]] = []
+
+    def __call__(self, image: Image.Image, query: str) -> np.ndarray | None:
+        self.calls.append((image.size, query))
+        if self.error is not None:
+            raise self.error
+        return self.grid
+
+
+def noise(rows: int, cols: int, seed: int = 0, sd: float = 0.02) -> np.ndarray:
+    return 0.1 + np.random.default_rng(seed).normal(0.0, sd, size=(rows, cols))
+
+
 def test_patch_scorer_hook_is_the_last_resort() -> None:
     grid = np.zeros((8, 8))
     grid[1:3, 5:7] = 1.0
-
-    def scorer(image: Image.Image, query: str) -> np.ndarray:
-        return grid
-
+    scorer = GridScorer(grid)
     loc = QueryRegionLocator(ocr_engine=None, patch_scorer=scorer)
     report = loc.locate_detailed(blank(800, 800), "where is the cat?", None)
     assert report.path == "patches" and report.region is not None
     assert report.region.box == Box(500, 100, 700, 300)
+    assert scorer.calls == [((800, 800), "where is the cat?")]
     assert region_from_patches(np.ones((8, 8)), 800, 800) is None  # flat: nothing stands out
-    failing = QueryRegionLocator(ocr_engine=None, patch_scorer=lambda i, q: 1 / 0)  # type: ignore[arg-type,return-value]
-    assert failing.locate(blank(), "where is the cat?", None) is None
+
+
+def test_patch_box_covers_the_highest_patches_in_image_pixels() -> None:
+    # A wide image and a non-square grid: a swapped row/column would put the box elsewhere.
+    grid = noise(6, 10)
+    grid[4, 1:4] = 0.5  # a 1 x 3 strip of high patches, row 4, columns 1-3 ...
+    grid[3, 2] = 0.42  # ... with one more above its middle
+    grid[0, 9] = 0.2  # a lone bump, not high enough to join
+    found = region_from_patches(grid, 1000, 600)
+    assert found is not None
+    box, conf, evidence = found
+    # cells are 100 x 100 px: columns 1-3 -> x 100..400, rows 3-4 -> y 300..500
+    assert box == Box(100, 300, 400, 500)
+    assert 0.5 <= conf <= 0.7
+    assert "4 of 60" in evidence
+    report = QueryRegionLocator(ocr_engine=None, patch_scorer=GridScorer(grid)).locate_detailed(
+        blank(1000, 600), "where is the red car?", None
+    )
+    assert report.path == "patches" and report.region is not None and report.region.box == box
+
+
+def test_patch_box_rounds_outwards_on_uneven_cells() -> None:
+    grid = np.zeros((3, 3))
+    grid[2, 2] = 1.0
+    found = region_from_patches(grid, 100, 50)
+    assert found is not None and found.__getitem__(0) == Box(66, 33, 100, 50)
+
+
+def test_two_equal_peaks_are_both_in_the_box_and_lower_the_confidence() -> None:
+    one = noise(10, 10, seed=3)
+    one[2, 2] = 1.0
+    two = one.copy()
+    two[2, 6] = 0.95  # a rival nearly as high, not touching the first
+    a, b = region_from_patches(one, 1000, 1000), region_from_patches(two, 1000, 1000)
+    assert a is not None and b is not None
+    assert a[0] == Box(200, 200, 300, 300)
+    assert b[0] == Box(200, 200, 700, 300)
+    assert b[1] < a[1] and "2 places" in b[2]
+
+
+def test_flat_noisy_or_broken_grids_give_no_region() -> None:
+    assert region_from_patches(np.full((14, 14), 0.3), 1000, 1000) is None  # constant
+    assert region_from_patches(np.zeros((14, 14)), 1000, 1000) is None
+    dips = np.zeros((8, 8))
+    dips[3, 3] = -1.0  # only a dip, nothing above the median
+    assert region_from_patches(dips, 800, 800) is None
+    # pure noise: the best patch of 196 reaches ~2.7 sd by chance; the rule wants a clear peak
+    found = [region_from_patches(noise(14, 14, seed=s), 1000, 1000) for s in range(200)]
+    assert sum(f is not None for f in found) <= 4
+    weak = noise(14, 14, seed=1)
+    weak[5, 5] += 0.04  # 2 sd: within what noise does
+    assert region_from_patches(weak, 1000, 1000) is None
+    strong = noise(14, 14, seed=1)
+    strong[5, 5] += 0.2  # 10 sd
+    assert region_from_patches(strong, 1000, 1000) is not None
+    nan = strong.copy()
+    nan[0, 0] = np.nan
+    assert region_from_patches(nan, 1000, 1000) is None
+    assert region_from_patches(np.array([1.0, 2.0, 9.0, 1.0]), 100, 100) is None  # not 2-D
+    assert region_from_patches(np.array([[1.0]]), 100, 100) is None
+
+
+def test_a_region_over_half_the_image_is_no_region() -> None:
+    # Few patches, but spread over most of the image: opposite corners, equally high.
+    grid = noise(8, 8, seed=5)
+    grid[0, 0] = grid[7, 7] = 1.0
+    assert region_from_patches(grid, 800, 800) is None
+    grid[7, 7] = 0.1  # one corner alone is a region
+    found = region_from_patches(grid, 800, 800)
+    assert found is not None and found[0] == Box(0, 0, 100, 100)
+    # an L of high patches along two edges: 15 of 64 patches, a box of the whole image
+    ell = np.zeros((8, 8))
+    ell[7, :] = ell[:, 0] = 1.0
+    assert region_from_patches(ell, 800, 800) is None
+    # a similarity high over more than half the patches is the background, not a region
+    most = np.ones((4, 4))
+    most[:, 3] = 0.0
+    assert region_from_patches(most, 400, 400) is None
+
+
+def test_patch_path_only_when_text_and_place_found_nothing() -> None:
+    grid = np.zeros((8, 8))
+    grid[7, 7] = 1.0
+    scorer = GridScorer(grid)
+    loc = QueryRegionLocator(ocr_engine=LinesOcr(FORM_LINES), patch_scorer=scorer)
+    text = loc.locate_detailed(blank(), "What is the Order ID?", signals_with())
+    assert text.path == "text" and scorer.calls == []
+    place = loc.locate_detailed(blank(), "what is in the top right corner?", None)
+    assert place.path.startswith("spatial") and scorer.calls == []
+    none = loc.locate_detailed(blank(), "where is the dog?", signals_with())
+    assert none.path == "patches" and len(scorer.calls) == 1
+    assert none.region is not None and none.region.box == Box(875, 700, 1000, 800)
+
+
+def test_patch_scorer_failure_or_no_grid_gives_no_region(caplog: pytest.LogCaptureFixture) -> None:
+    failing = QueryRegionLocator(ocr_engine=None, patch_scorer=GridScorer(None, RuntimeError("cuda oom")))
+    with caplog.at_level(logging.WARNING, logger="headroom_core.locate.locator"):
+        report = failing.locate_detailed(blank(), "where is the cat?", None)
+    assert report.region is None and report.path == "none"
+    assert any(
+        "patch scorer failed" in r.getMessage() and "cuda oom" in r.getMessage() for r in caplog.records
+    )
+    assert (
+        QueryRegionLocator(ocr_engine=None, patch_scorer=GridScorer(None)).locate(blank(), "cat?", None)
+        is None
+    )
+    bad_shape = GridScorer(np.zeros((2, 2, 2)))
+    assert QueryRegionLocator(ocr_engine=None, patch_scorer=bad_shape).locate(blank(), "cat?", None) is None
+    lambda_fails = QueryRegionLocator(ocr_engine=None, patch_scorer=lambda i, q: 1 / 0)  # type: ignore[arg-type,return-value]
+    assert lambda_fails.locate(blank(), "where is the cat?", None) is None
+
+
+def red_square_photo() -> Image.Image:
+    img = Image.new("RGB", (1600, 1200), (90, 140, 90))
+    ImageDraw.Draw(img).rectangle((1000, 200, 1200, 400), fill=(220, 20, 20))
+    return img
+
+
+def test_compressor_crops_to_the_patch_region_and_survives_a_failing_scorer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from conftest import data_url, png_bytes
+
+    from headroom_core import ImageCompressor, Technique
+
+    data = png_bytes(red_square_photo())
+    messages = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": data_url(data)}},
+                {"type": "text", "text": "zoom in on the red square"},  # the rule router says CROP
+            ],
+        }
+    ]
+    grid = np.zeros((12, 16))
+    grid[2:4, 10:12] = 1.0  # the square: x 1000..1200, y 200..400 (100 px cells)
+    scorer = GridScorer(grid)
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router="rules", locator=QueryRegionLocator(ocr_engine=None, patch_scorer=scorer)
+    )
+    comp.compress(messages)
+    assert comp.last_result is not None
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.CROP, r.reason
+    assert r.crop_box is not None and inside(Box(1000, 200, 1200, 400), r.crop_box)
+    assert r.crop_box.area < 0.25 * 1600 * 1200 and r.compressed_tokens < r.original_tokens
+    assert len(scorer.calls) == 1
+
+    failing = GridScorer(None, RuntimeError("scorer exploded"))
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router="rules", locator=QueryRegionLocator(ocr_engine=None, patch_scorer=failing)
+    )
+    with caplog.at_level(logging.WARNING):
+        out = comp.compress(messages)
+    assert comp.last_result is not None
+    r = comp.last_result.images[0]
+    assert r.error is None and r.technique is Technique.PRESERVE and r.crop_box is None
+    assert "no region located" in r.reason
+    assert out[0]["content"][1] == messages[0]["content"][1]
+    assert len(failing.calls) == 1 and any("scorer exploded" in rec.getMessage() for rec in caplog.records)
 
 
 # --------------------------------------------------------------------------- real OCR engine

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -17,6 +18,9 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
+from _tiny_siglip import VOCAB_WORDS, build_tiny_siglip  # noqa: E402
+
+from headroom_core import Box  # noqa: E402
 from headroom_core._device import resolve_device, set_torch_threads  # noqa: E402
 from headroom_core._exceptions import (  # noqa: E402
     ConfigurationError,
@@ -30,75 +34,15 @@ from headroom_core.analyzers import (  # noqa: E402
     get_analyzer,
 )
 from headroom_core.analyzers import siglip as siglip_module  # noqa: E402
+from headroom_core.locate import (  # noqa: E402
+    QueryRegionLocator,
+    SiglipPatchScorer,
+    region_from_patches,
+    siglip_patch_scorer,
+)
+from headroom_core.locate._patches import _project  # noqa: E402
 
 SIGNALS = ("has_text", "is_document", "is_complex", "has_small_details")
-VOCAB_WORDS = (
-    "a an the of with on or and no any image photo picture text words letters readable sign writing "
-    "screenshot scanned document page printed receipt source code scene people animals chart graph "
-    "user interface buttons icons busy cluttered many objects crowded full details dense dashboard "
-    "charts simple single object plain background minimal design few elements tiny detailed fine "
-    "lines small print high-resolution large shape big bold blurry smooth without nature abstract pattern"
-).split()
-
-
-def build_tiny_siglip(
-    path: Path, *, logit_scale: float = 10.0, logit_bias: float = -5.0, seed: int = 0
-) -> Path:
-    """Save a tiny random SigLIP (model + processor with an offline word-level tokenizer) to ``path``.
-
-    ``logit_scale`` is the multiplier (the checkpoint stores its log).
-    """
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
-    from transformers import (
-        PreTrainedTokenizerFast,
-        SiglipConfig,
-        SiglipImageProcessor,
-        SiglipModel,
-        SiglipProcessor,
-    )
-
-    vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2}
-    for word in VOCAB_WORDS:
-        vocab.setdefault(word, len(vocab))
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    tok.normalizer = normalizers.Lowercase()
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>", model_max_length=16
-    )
-    config = SiglipConfig(
-        text_config={
-            "vocab_size": 128,
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 2,
-            "num_attention_heads": 2,
-            "max_position_embeddings": 16,
-            "pad_token_id": 0,
-            "bos_token_id": 1,
-            "eos_token_id": 1,
-        },
-        vision_config={
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 2,
-            "num_attention_heads": 2,
-            "image_size": 32,
-            "patch_size": 8,
-        },
-    )
-    torch.manual_seed(seed)
-    model = SiglipModel(config)
-    with torch.no_grad():
-        model.logit_scale.fill_(math.log(logit_scale))
-        model.logit_bias.fill_(logit_bias)
-    processor = SiglipProcessor(
-        image_processor=SiglipImageProcessor(size={"height": 32, "width": 32}), tokenizer=fast
-    )
-    path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path)
-    processor.save_pretrained(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +287,212 @@ def test_set_torch_threads() -> None:
             set_torch_threads(0)
     finally:
         torch.set_num_threads(before)
+
+
+# -- patch similarity for the region locator -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_flat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """64 px input, 8 px patches (an 8 x 8 grid), no vision position embeddings."""
+    return build_tiny_siglip(tmp_path_factory.mktemp("siglip") / "flat", image_size=64, flat_positions=True)
+
+
+def square_on_plain(
+    cell: tuple[int, int], cells: int = 1, size: tuple[int, int] = (1280, 640)
+) -> Image.Image:
+    """A plain image with a red square over ``cells`` x ``cells`` grid cells (of an 8 x 8 grid) from
+    ``cell`` = (row, col)."""
+    w, h = size[0] // 8, size[1] // 8
+    r, c = cell
+    img = Image.new("RGB", size, (90, 140, 90))
+    ImageDraw.Draw(img).rectangle(
+        (c * w, r * h, (c + cells) * w - 1, (r + cells) * h - 1), fill=(220, 20, 20)
+    )
+    return img
+
+
+def test_patch_scorer_grid_has_the_patch_layout_and_finite_cosines(tiny: Path, tiny_flat: Path) -> None:
+    scorer = SiglipPatchScorer(SiglipImageAnalyzer(str(tiny), device="cpu"))
+    images = (page(), photo_like(), Image.new("L", (300, 200), 128), Image.new("RGBA", (50, 40)))
+    for img in (*images, Image.new("RGB", (3000, 120), "white")):
+        grid = scorer(img, "zoom in on the red square")
+        assert isinstance(grid, np.ndarray) and grid.dtype == np.float64
+        assert grid.shape == (4, 4)  # 32 px input / 8 px patches
+        assert np.all(np.isfinite(grid)) and np.all(np.abs(grid) <= 1.0 + 1e-5)
+    assert not np.allclose(scorer(page(), "the red square"), scorer(page(), "a cat"), atol=1e-6)
+    assert SiglipPatchScorer(str(tiny_flat), device="cpu")(page(), "the logo").shape == (8, 8)
+
+
+def test_patch_tokens_are_projected_like_the_pooled_image_embedding(tiny: Path) -> None:
+    """Each patch goes through SigLIP's attention-pooling head as if the probe attended to it alone:
+    exactly what the head outputs for a one-token sequence."""
+    vision = SiglipImageAnalyzer(str(tiny), device="cpu").model.vision_model
+    tokens = torch.randn(6, 32, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        projected = _project(vision, tokens)
+        pooled = torch.stack([vision.head(t.view(1, 1, -1))[0] for t in tokens])
+    assert torch.allclose(projected, pooled, atol=1e-5)
+    assert not torch.allclose(projected, tokens, atol=1e-2)  # the projection is not the identity
+
+
+def test_patch_scorer_shares_the_analyzers_checkpoint(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    siglip_module.clear_cache()
+    calls = []
+    real = transformers.AutoModel.from_pretrained
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transformers.AutoModel, "from_pretrained", counting)
+    analyzer = SiglipImageAnalyzer(str(tiny), device="cpu")
+    analyzer.analyze(page())
+    shared = siglip_patch_scorer(analyzer)
+    assert isinstance(shared, SiglipPatchScorer) and shared.analyzer is analyzer
+    by_path = SiglipPatchScorer(str(tiny), device="cpu")
+    shared(page(), "the logo")
+    by_path(photo_like(), "the logo")
+    assert len(calls) == 1 and by_path.analyzer.loaded is analyzer.loaded
+    assert siglip_patch_scorer(EmbeddedImageAnalyzer()) is None and siglip_patch_scorer(None) is None
+
+
+def test_patch_grid_peaks_at_the_one_distinct_patch(tiny_flat: Path) -> None:
+    """A plain 2:1 image with one red square: the grid's peak is the square's cell (rows are image
+    rows, columns image columns) and the locator's box is that cell in pixels."""
+    scorer = SiglipPatchScorer(str(tiny_flat), device="cpu")
+    for (r, c), cells in (((1, 5), 1), ((6, 2), 1), ((5, 1), 2)):
+        grid = scorer(square_on_plain((r, c), cells), "zoom in on the red square")
+        assert divmod(int(np.argmax(grid)), 8) in [(r + i, c + j) for i in range(cells) for j in range(cells)]
+        report = QueryRegionLocator(ocr_engine=None, patch_scorer=scorer).locate_detailed(
+            square_on_plain((r, c), cells), "zoom in on the red square", None
+        )
+        assert report.path == "patches" and report.region is not None
+        assert report.region.box == Box(c * 160, r * 80, (c + cells) * 160, (r + cells) * 80)
+    plain = scorer(Image.new("RGB", (1280, 640), (90, 140, 90)), "zoom in on the red square")
+    assert region_from_patches(plain, 1280, 640) is None  # nothing stands out: no region
+
+
+def test_compressor_with_siglip_crops_to_the_patch_region(tiny_flat: Path) -> None:
+    """End to end: use_siglip gives the default locator SigLIP patches on the analyzer's checkpoint;
+    a CROP question with no text or place to go by is cropped to the patch region."""
+    from _fakes import FakeOcr
+    from conftest import data_url, png_bytes
+
+    from headroom_core import ImageCompressor, Technique
+
+    img = square_on_plain((1, 5))
+    query = "zoom in on the red square"  # the rule router's CROP wording
+    messages = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": data_url(png_bytes(img))}},
+                {"type": "text", "text": query},
+            ],
+        }
+    ]
+    comp = ImageCompressor(
+        "openai",
+        "gpt-4o",
+        router="rules",
+        use_siglip=True,
+        siglip_model=str(tiny_flat),
+        ocr_engine=FakeOcr([]),
+    )
+    runs: list[int] = []
+    vision = comp.router.analyzer.model.vision_model  # type: ignore[attr-defined]
+    handle = vision.register_forward_hook(lambda module, args, output: runs.append(1))
+    try:
+        comp.compress(messages)
+    finally:
+        handle.remove()
+    assert comp.last_result is not None
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.CROP, r.reason
+    assert len(runs) == 1  # the analyzer's vision pass served the patch scorer too
+    assert r.decision is not None and r.decision.region == Box(800, 80, 960, 160)
+    assert "patches most similar" in r.reason
+    assert r.crop_box is not None and inside_box(Box(800, 80, 960, 160), r.crop_box)
+    assert r.compressed_tokens < r.original_tokens
+    router = comp.router
+    scorer = router.locator.patch_scorer  # type: ignore[attr-defined]
+    assert isinstance(scorer, SiglipPatchScorer)
+    assert scorer.analyzer is router.analyzer  # type: ignore[attr-defined]
+
+    without = ImageCompressor("openai", "gpt-4o", router="rules", ocr_engine=FakeOcr([]))
+    assert without.router.locator.patch_scorer is None  # type: ignore[attr-defined]
+    without.compress(messages)
+    assert without.last_result is not None and without.last_result.images[0].technique is Technique.PRESERVE
+
+
+def test_compressor_survives_a_failing_siglip_scorer(
+    tiny_flat: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from _fakes import FakeOcr
+    from conftest import data_url, png_bytes
+
+    from headroom_core import ImageCompressor, Technique
+
+    comp = ImageCompressor(
+        "openai",
+        "gpt-4o",
+        router="rules",
+        use_siglip=True,
+        siglip_model=str(tiny_flat),
+        ocr_engine=FakeOcr([]),
+    )
+    scorer = comp.router.locator.patch_scorer  # type: ignore[attr-defined]
+    assert isinstance(scorer, SiglipPatchScorer)
+    scorer.analyzer = SiglipImageAnalyzer(str(tiny_flat) + "-missing", device="cpu")  # weights gone
+    data = png_bytes(square_on_plain((1, 5)))
+    messages = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": data_url(data)}},
+                {"type": "text", "text": "zoom in on the red square"},
+            ],
+        }
+    ]
+    with caplog.at_level(logging.WARNING):
+        comp.compress(messages)
+    assert comp.last_result is not None
+    r = comp.last_result.images[0]
+    assert r.error is None and r.technique is Technique.PRESERVE and r.crop_box is None
+    assert "no region located" in r.reason
+    assert any("patch scorer failed" in rec.getMessage() for rec in caplog.records)
+
+
+def inside_box(inner: Box, outer: Box) -> bool:
+    return (
+        outer.left <= inner.left
+        and outer.top <= inner.top
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+    )
+
+
+def test_patch_scorer_reuses_the_analyzers_vision_pass_for_the_same_image(tiny: Path) -> None:
+    analyzer = SiglipImageAnalyzer(str(tiny), device="cpu")
+    scorer = SiglipPatchScorer(analyzer)
+    vision = analyzer.model.vision_model
+    runs: list[int] = []
+    handle = vision.register_forward_hook(lambda module, args, output: runs.append(1))
+    try:
+        img = photo_like()
+        fresh = scorer(img, "the red square")  # not analysed yet: the tower runs for the scorer
+        assert len(runs) == 1
+        analyzer.analyze(img)
+        assert len(runs) == 2
+        reused = scorer(img, "the red square")  # the router's order: analyze, then locate
+        assert len(runs) == 2
+        np.testing.assert_allclose(reused, fresh, atol=1e-5)  # the same grid either way
+        other = page()
+        scorer(other, "the red square")  # a different image object: the tower runs again
+        assert len(runs) == 3
+        copy = img.copy()  # equal pixels, another object: not assumed to be the same image
+        scorer(copy, "the red square")
+        assert len(runs) == 4
+    finally:
+        handle.remove()
