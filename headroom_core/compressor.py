@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import hashlib
 import logging
 import os
@@ -12,9 +13,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from ._exceptions import ConfigurationError, HeadroomError, TechniqueRefusedError, UnsupportedImageError
+from ._exceptions import (
+    CompressionTimeoutError,
+    ConfigurationError,
+    HeadroomError,
+    TechniqueRefusedError,
+    UnsupportedImageError,
+)
 from ._fetch import FetchPolicy, fetch_image
 from ._imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decode_image
 from .cache import CacheKey, LRUCache, SQLiteStore
@@ -52,6 +59,54 @@ class _Outcome:
     result: ImageResult
 
 
+class _BackgroundJob(Generic[T]):
+    """One call run on its own daemon thread, so its caller can stop waiting for it.
+
+    Python cannot kill a thread: a job whose caller gave up (abandoned) runs to its end, and its
+    result or exception is then discarded; ``abandon`` registers what to do at that moment.
+    """
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._fn = fn
+        self._context = contextvars.copy_context()
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._on_abandoned_done: Callable[[BaseException | None], None] | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="headroom-budget", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._context.run(self._fn)
+        except BaseException as exc:  # carried to the waiting caller (or discarded once abandoned)
+            self._error = exc
+        finally:
+            with self._lock:
+                self._done.set()
+                callback = self._on_abandoned_done
+            if callback is not None:
+                callback(self._error)
+
+    def wait(self, timeout: float) -> bool:
+        return self._done.wait(max(0.0, timeout))
+
+    def abandon(self, on_done: Callable[[BaseException | None], None]) -> bool:
+        """Stop waiting: ``on_done`` runs when the job ends. False when it has already ended."""
+        with self._lock:
+            if self._done.is_set():
+                return False
+            self._on_abandoned_done = on_done
+            return True
+
+    def result(self) -> T:
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
 class ImageCompressor:
     """Compresses the images of chat requests, per image, for the question asked about it.
 
@@ -74,11 +129,21 @@ class ImageCompressor:
             :class:`~headroom_core.ocr.OcrEngine`.
         cache: keep decisions and outputs by image content so history stays byte-identical
             (``True``: in memory, bounded LRU; a path: also persisted in that SQLite file; ``False``: off).
-        time_budget_s: per-image budget; an image over it is sent unchanged with reason ``timeout``.
+        time_budget_s: per-image budget in seconds (``None`` = none). Routing and the technique
+            (OCR included) run on a background thread that the request waits for only until the
+            budget is spent; an image over it is sent unchanged with a reason starting ``timeout``.
+            The overrunning work cannot be killed: it finishes in the background and its result is
+            discarded. While :attr:`max_abandoned_jobs` such jobs are still running, new images are
+            not started and are sent unchanged (reason ``timeout``), so a stream of slow images
+            cannot pile up threads: background threads stay within that limit plus one per request
+            being compressed at that moment.
         max_pixels, max_bytes: images above these caps are sent unchanged, with the reason.
         fetch: a :class:`FetchPolicy` to opt in to fetching URL images (allow-listed hosts only);
             by default URL and file-id images are passed through untouched.
     """
+
+    #: Most jobs that overran the time budget and still run in the background (per compressor).
+    max_abandoned_jobs: int = 4
 
     def __init__(
         self,
@@ -125,6 +190,8 @@ class ImageCompressor:
         self._locator = locator
         self._ocr_engine = ocr_engine
         self._lock = threading.Lock()
+        self._jobs_lock = threading.Lock()
+        self._abandoned = 0
         self._appliers: dict[Technique, TechniqueApplier] = {
             t: (TranscodeApplier(ocr_engine, policy) if t is Technique.TRANSCODE else cls())
             for t, cls in TECHNIQUES.items()
@@ -147,6 +214,12 @@ class ImageCompressor:
                 if self._router is None:
                     self._router = self._make_router()
         return self._router
+
+    @property
+    def abandoned_jobs(self) -> int:
+        """Jobs that overran the time budget and are still running in the background."""
+        with self._jobs_lock:
+            return self._abandoned
 
     @property
     def last_savings(self) -> float:
@@ -359,7 +432,9 @@ class ImageCompressor:
                 result = replace(hit.result, location=ref.location, elapsed_ms=elapsed, cached=True)
                 return _Outcome(hit.replacement, result)
         outcome = self._decide_and_apply(ref, n, data, provider, model, cost_model, start)
-        if key is not None and self._cache is not None and outcome.result.error is None:
+        # A timed-out image was sent unchanged: remembered too, so later turns resend it unchanged.
+        error = outcome.result.error
+        if key is not None and self._cache is not None and (error is None or error.startswith("timeout")):
             self._cache.put(key, outcome)
             if self._store is not None:
                 self._store.put(key, _outcome_record(outcome))
@@ -418,75 +493,91 @@ class ImageCompressor:
         except HeadroomError as exc:
             return passthrough(f"token cost unavailable: {exc}", size=decoded.size)
         size = decoded.size
-        try:
-            decision = self.router.decide(decoded.image, ref.query, cost_model, detail)
-        except Exception as exc:  # the request must go through whatever the router does
-            logger.warning(
-                "router failed on image %d: %s", n, exc, exc_info=logger.isEnabledFor(logging.DEBUG)
-            )
-            return passthrough(f"router failed: {type(exc).__name__}: {exc}", original_tokens, size)
-        if self._over_budget(start):
-            return passthrough("timeout: time budget exceeded while routing", original_tokens, size, decision)
-        if decision.technique not in self.allowed:
-            decision = decision.with_technique(
-                Technique.PRESERVE, f"{decision.technique.value} is disabled by configuration; image kept"
-            )
-        if decision.technique is Technique.TRANSCODE and not ref.accepts_text:
-            decision = decision.with_technique(
-                Technique.PRESERVE, f"TRANSCODE refused: a {ref.format} block at this place cannot hold text"
-            )
-        signals = decision.image_signals
-        text_like = bool(signals and max(signals.has_text, signals.is_document) >= 0.5) or (
-            signals is None and decoded.mime_type == "image/png"
-        )
+        # Routing and the technique (the stages that may run OCR) run within what is left of the
+        # budget; ``stage`` names the one running, for the timeout reason.
+        stage = ["routing"]
 
-        def context(dec: RouteDecision) -> ApplyContext:
-            return ApplyContext(
-                decoded=decoded,
-                original_data=data,
-                cost_model=cost_model,
-                detail=detail,
-                original_tokens=original_tokens,
-                query=ref.query,
-                decision=dec,
-                provider=provider,
-                model=model,
-                alignment=self.alignment,
-                max_downscale=self.max_downscale,
-                label=f"image {n}",
-                text_like=text_like,
-                region=dec.region,
-                detail_settable=ref.format != "anthropic",
+        def route_and_apply() -> _Outcome:
+            try:
+                decision = self.router.decide(decoded.image, ref.query, cost_model, detail)
+            except Exception as exc:  # the request must go through whatever the router does
+                logger.warning(
+                    "router failed on image %d: %s", n, exc, exc_info=logger.isEnabledFor(logging.DEBUG)
+                )
+                return passthrough(f"router failed: {type(exc).__name__}: {exc}", original_tokens, size)
+            if self._over_budget(start):
+                why = "timeout: time budget exceeded while routing"
+                return passthrough(why, original_tokens, size, decision)
+            if decision.technique not in self.allowed:
+                decision = decision.with_technique(
+                    Technique.PRESERVE, f"{decision.technique.value} is disabled by configuration; image kept"
+                )
+            if decision.technique is Technique.TRANSCODE and not ref.accepts_text:
+                decision = decision.with_technique(
+                    Technique.PRESERVE,
+                    f"TRANSCODE refused: a {ref.format} block at this place cannot hold text",
+                )
+            stage[0] = decision.technique.value
+            signals = decision.image_signals
+            text_like = bool(signals and max(signals.has_text, signals.is_document) >= 0.5) or (
+                signals is None and decoded.mime_type == "image/png"
             )
 
+            def context(dec: RouteDecision) -> ApplyContext:
+                return ApplyContext(
+                    decoded=decoded,
+                    original_data=data,
+                    cost_model=cost_model,
+                    detail=detail,
+                    original_tokens=original_tokens,
+                    query=ref.query,
+                    decision=dec,
+                    provider=provider,
+                    model=model,
+                    alignment=self.alignment,
+                    max_downscale=self.max_downscale,
+                    label=f"image {n}",
+                    text_like=text_like,
+                    region=dec.region,
+                    detail_settable=ref.format != "anthropic",
+                )
+
+            try:
+                decision, applied = self._apply(decision, context)
+            except CompressionTimeoutError as exc:  # an engine's own time limit (e.g. tesseract's)
+                return passthrough(f"timeout: {exc}", original_tokens, size, decision)
+            except Exception as exc:  # fail open: never fail a request
+                logger.warning("technique %s failed on image %d: %s", decision.technique.value, n, exc)
+                error = f"{decision.technique.value} failed: {type(exc).__name__}: {exc}"
+                return passthrough(error, original_tokens, size, decision)
+            if self._over_budget(start):
+                return passthrough("timeout: time budget exceeded", original_tokens, size, decision)
+            if applied.tokens > original_tokens:
+                tech = applied.technique.value
+                error = f"never costlier: {tech} would bill {applied.tokens} > {original_tokens} tokens"
+                return passthrough(error, original_tokens, size, decision)
+            return _Outcome(
+                applied.replacement,
+                replace(
+                    blank,
+                    technique=applied.technique,
+                    original_tokens=original_tokens,
+                    compressed_tokens=applied.tokens,
+                    decision=decision,
+                    compressed_bytes=applied.byte_size or len(data),
+                    original_size=size,
+                    compressed_size=applied.size,
+                    elapsed_ms=(time.perf_counter() - start) * 1000,
+                    text=applied.text,
+                    crop_box=_box_extra(applied),
+                ),
+            )
+
         try:
-            decision, applied = self._apply(decision, context)
-        except Exception as exc:  # fail open: never fail a request
-            logger.warning("technique %s failed on image %d: %s", decision.technique.value, n, exc)
-            error = f"{decision.technique.value} failed: {type(exc).__name__}: {exc}"
-            return passthrough(error, original_tokens, size, decision)
-        if self._over_budget(start):
-            return passthrough("timeout: time budget exceeded", original_tokens, size, decision)
-        if applied.tokens > original_tokens:
-            tech = applied.technique.value
-            error = f"never costlier: {tech} would bill {applied.tokens} > {original_tokens} tokens"
-            return passthrough(error, original_tokens, size, decision)
-        return _Outcome(
-            applied.replacement,
-            replace(
-                blank,
-                technique=applied.technique,
-                original_tokens=original_tokens,
-                compressed_tokens=applied.tokens,
-                decision=decision,
-                compressed_bytes=applied.byte_size or len(data),
-                original_size=size,
-                compressed_size=applied.size,
-                elapsed_ms=(time.perf_counter() - start) * 1000,
-                text=applied.text,
-                crop_box=_box_extra(applied),
-            ),
-        )
+            outcome = self._within_budget(route_and_apply, start, stage)
+        except CompressionTimeoutError as exc:
+            return passthrough(f"timeout: {exc}", original_tokens, size)
+        return outcome
 
     def _apply(
         self, decision: RouteDecision, context: Callable[[RouteDecision], ApplyContext]
@@ -499,6 +590,47 @@ class ImageCompressor:
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s
+
+    def _within_budget(self, fn: Callable[[], T], start: float, stage: list[str]) -> T:
+        """``fn()``, waited for only until the time budget that started at ``start`` is spent.
+
+        ``fn`` runs on a daemon thread (no budget: inline). When the budget runs out first, the
+        job is abandoned: it cannot be killed, so it runs to its end in the background (stopping at
+        its next stage boundary, where it checks the budget itself) and its result is discarded.
+        Raises :class:`CompressionTimeoutError` on a timeout, and at once while
+        :attr:`max_abandoned_jobs` abandoned jobs are still running.
+        """
+        budget = self.time_budget_s
+        if budget is None:
+            return fn()
+        with self._jobs_lock:
+            running = self._abandoned
+        if running >= self.max_abandoned_jobs:
+            raise CompressionTimeoutError(
+                f"not started: {running} earlier image(s) that overran the {budget:g} s budget are still "
+                f"being processed in the background (max_abandoned_jobs={self.max_abandoned_jobs})"
+            )
+        job = _BackgroundJob(fn)
+        job.start()
+        if job.wait(budget - (time.perf_counter() - start)):
+            return job.result()
+        running_stage = stage[0]
+        with self._jobs_lock:
+            abandoned = job.abandon(self._abandoned_job_done)
+            if abandoned:
+                self._abandoned += 1
+        if not abandoned:  # it ended just now
+            return job.result()
+        logger.info("image over its %g s time budget in %s; sent unchanged", budget, running_stage)
+        raise CompressionTimeoutError(
+            f"{running_stage} did not finish within the {budget:g} s time budget (it finishes in the "
+            "background and its result is discarded)"
+        )
+
+    def _abandoned_job_done(self, error: BaseException | None) -> None:
+        with self._jobs_lock:
+            self._abandoned -= 1
+        logger.debug("an abandoned job ended (%s); its result was discarded", error or "ok")
 
 
 def _box_extra(applied: Applied) -> Box | None:
@@ -530,6 +662,7 @@ def _outcome_record(outcome: _Outcome) -> dict[str, Any]:
             "original_size": list(r.original_size) if r.original_size else None,
             "compressed_size": list(r.compressed_size) if r.compressed_size else None,
             "skipped_reason": r.skipped_reason,
+            "error": r.error,
             "text": r.text,
             "crop_box": list(r.crop_box.as_tuple()) if r.crop_box else None,
             "decision": r.decision.as_dict() if r.decision else None,
@@ -576,6 +709,7 @@ def _outcome_from_record(record: dict[str, Any]) -> _Outcome:
         original_size=tuple(r["original_size"]) if r["original_size"] else None,
         compressed_size=tuple(r["compressed_size"]) if r["compressed_size"] else None,
         skipped_reason=r["skipped_reason"],
+        error=r.get("error"),
         text=r["text"],
         crop_box=Box(*r["crop_box"]) if r.get("crop_box") else None,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -296,3 +297,121 @@ def test_crop_result_records_the_box_sent(openai_request, draw_page, to_png) -> 
     (r,) = comp.last_result.images
     assert r.crop_box is not None and r.compressed_size == (r.crop_box.width, r.crop_box.height)
     assert r.crop_box.left <= 1500 and r.crop_box.right >= 1900 and r.crop_box.top <= 100
+
+
+# -- time budget: OCR that overruns it ----------------------------------------------------------------
+
+
+class SlowOcr(FakeOcr):
+    """FakeOcr that blocks until ``release`` is set (or ``delay`` s pass); counts calls begun and ended."""
+
+    name = "slow-ocr"
+
+    def __init__(self, lines: list[str], delay: float = 10.0) -> None:
+        super().__init__(lines)
+        self.delay = delay
+        self.release = threading.Event()
+        self.started = 0
+        self.finished = 0
+        self._lock = threading.Lock()
+
+    def read(self, image: Image.Image):
+        with self._lock:
+            self.started += 1
+        self.release.wait(self.delay)
+        try:
+            return super().read(image)
+        finally:
+            with self._lock:
+                self.finished += 1
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+LINES = ["Invoice INV-2024-00731", "Total: $1,234.56", "billing@acme-corp.example"]
+
+
+def test_time_budget_interrupts_a_slow_ocr(openai_request, page_bytes: bytes) -> None:
+    slow = SlowOcr(LINES)
+    budget = 0.3
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=slow, time_budget_s=budget
+    )
+    req = openai_request(page_bytes, "transcribe")
+    try:
+        start = time.perf_counter()
+        out = comp.compress(req)
+        elapsed = time.perf_counter() - start
+        assert elapsed < budget + 0.7, elapsed  # the OCR alone would take 10 s
+        assert out == req  # sent unchanged
+        (r,) = comp.last_result.images
+        assert r.technique is None and r.error is not None and r.error.startswith("timeout"), r.error
+        assert "transcode" in r.error and r.compressed_tokens == r.original_tokens == 765
+        assert slow.started == 1 and slow.finished == 0 and comp.abandoned_jobs == 1
+    finally:
+        slow.release.set()
+    # The OCR finishes in the background; its result is discarded and the job is no longer counted.
+    assert wait_until(lambda: comp.abandoned_jobs == 0)
+    assert slow.finished == 1
+    # History stays as it was sent: on the next turn the image is resent unchanged, from the cache.
+    turn2 = [*req, {"role": "assistant", "content": "sorry"}, {"role": "user", "content": "and?"}]
+    out2 = comp.compress(turn2)
+    assert out2[0] == req[0] and comp.last_result.images[0].cached and slow.started == 1
+
+
+def test_fast_ocr_under_the_same_budget_is_unaffected(openai_request, page_bytes: bytes) -> None:
+    fast = FakeOcr(LINES)
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=fast, time_budget_s=0.3
+    )
+    out = comp.compress(openai_request(page_bytes, "transcribe"))
+    (r,) = comp.last_result.images
+    assert r.error is None and r.technique is Technique.TRANSCODE
+    assert out[0]["content"][0]["type"] == "text" and LINES[1] in out[0]["content"][0]["text"]
+    assert comp.abandoned_jobs == 0
+
+
+def test_no_budget_runs_inline_to_completion(openai_request, page_bytes: bytes) -> None:
+    slow = SlowOcr(LINES, delay=0.4)
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=slow, time_budget_s=None
+    )
+    comp.compress(openai_request(page_bytes, "transcribe"))
+    (r,) = comp.last_result.images
+    assert r.technique is Technique.TRANSCODE and slow.finished == 1
+
+
+def test_abandoned_jobs_are_bounded(openai_request, draw_page, to_png) -> None:
+    slow = SlowOcr(LINES)
+    budget = 0.2
+    comp = ImageCompressor(
+        "openai", "gpt-4o", router=FixedRouter(Technique.TRANSCODE), ocr_engine=slow, time_budget_s=budget
+    )
+    comp.max_abandoned_jobs = 2
+    req: list[dict[str, Any]] = []
+    for i in range(4):
+        req += openai_request(to_png(draw_page(900 + 20 * i, 900)), f"transcribe page {i}")
+        req.append({"role": "assistant", "content": "..."})
+    try:
+        start = time.perf_counter()
+        out = comp.compress(req)
+        elapsed = time.perf_counter() - start
+        results = comp.last_result.images
+        assert out == req and all(r.error and r.error.startswith("timeout") for r in results)
+        # Two images waited their budget and were abandoned; the next two were not even started.
+        assert slow.started == 2 and comp.abandoned_jobs == 2
+        assert all("not started" in r.error for r in results[2:]), [r.error for r in results]
+        assert elapsed < 2 * budget + 0.8, elapsed
+    finally:
+        slow.release.set()
+    assert wait_until(lambda: comp.abandoned_jobs == 0) and slow.finished == 2
+    # Once the backlog drained, new images are processed again.
+    comp.compress(openai_request(to_png(draw_page(700, 900)), "transcribe"))
+    assert comp.last_result.images[0].technique is Technique.TRANSCODE
