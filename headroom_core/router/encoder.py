@@ -56,6 +56,7 @@ __all__ = [
     "clear_encoder_cache",
     "default_onnx_path",
     "default_torch_path",
+    "load_count",
     "resolve_backend",
 ]
 
@@ -319,6 +320,17 @@ class _TorchLoaded(_Loaded):
 
 _CACHE: dict[tuple[str, str, str, int | None, int], _Loaded] = {}
 _CACHE_LOCK = threading.Lock()
+_LOADS = 0  # models loaded from disk by this process (cache hits not counted); guarded by _CACHE_LOCK
+
+
+def load_count() -> int:
+    """How many times this process has loaded an encoder model from disk (cache hits excluded).
+
+    An observable for "loaded once": it grows by one per distinct (weights, backend, device,
+    threads) however many threads ask for the model at the same time.
+    """
+    with _CACHE_LOCK:
+        return _LOADS
 
 
 def clear_encoder_cache() -> None:
@@ -539,6 +551,8 @@ class MiniLMEncoder(TextEncoder):
                 )
             self.load_seconds = time.perf_counter() - start
             _CACHE[key] = loaded
+            global _LOADS
+            _LOADS += 1
             logger.info(
                 "loaded %s (%s, device %s, %s thread(s)) in %.2f s",
                 plan.label,
