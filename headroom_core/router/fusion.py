@@ -6,8 +6,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
 2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
    ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
    checked again by the TRANSCODE applier after reading: rule 2b/2c.)
-3. FULL_LOW is refused when small detail is likely (``has_small_details``) or when the image's text
-   would fall below ``min_legible_text_px`` at the size the provider will look at -> PRESERVE.
+3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when small detail is likely
+   (``has_small_details``) or when the text would fall below ``min_legible_text_px`` at the size the
+   provider will look at: 3b. a text-dominated image (as in rule 2) is then sent as its text (its
+   gist is its text; the applier still refuses text dearer than the image), else PRESERVE. A photo
+   without text keeps FULL_LOW: small detail does not carry a scene's gist.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE.
 5. PRESERVE stays PRESERVE.
 
@@ -32,6 +35,19 @@ def _text_height(signals: ImageSignals) -> float | None:
         value = ev.get(key)
         if isinstance(value, int | float) and value > 0:
             return float(value)
+    return None
+
+
+def _not_text_dominated(signals: ImageSignals, policy: RoutingPolicy) -> str | None:
+    """Why the image is not text-dominated enough to be sent as its text, or ``None`` if it is."""
+    text_area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
+    if signals.has_text < policy.transcode_min_has_text:
+        return f"has_text {signals.has_text:.2f} < transcode_min_has_text {policy.transcode_min_has_text}"
+    if signals.is_document < policy.transcode_min_is_document and text_area < policy.transcode_min_text_area:
+        return (
+            f"text is not dominant (is_document {signals.is_document:.2f}, text area {text_area:.1%} "
+            f"< transcode_min_text_area {policy.transcode_min_text_area:.0%})"
+        )
     return None
 
 
@@ -85,18 +101,8 @@ def fuse(
             return decision(
                 Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
             )
-        text_area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
-        if signals.has_text < policy.transcode_min_has_text:
-            why = f"has_text {signals.has_text:.2f} < transcode_min_has_text {policy.transcode_min_has_text}"
-        elif (
-            signals.is_document < policy.transcode_min_is_document
-            and text_area < policy.transcode_min_text_area
-        ):
-            why = (
-                f"text is not dominant (is_document {signals.is_document:.2f}, text area {text_area:.1%} "
-                f"< transcode_min_text_area {policy.transcode_min_text_area:.0%})"
-            )
-        else:
+        why = _not_text_dominated(signals, policy)
+        if why is None:
             return decision(
                 Technique.TRANSCODE,
                 f"the question asks for the image's text and the image is text-dominated "
@@ -110,26 +116,33 @@ def fuse(
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
     if query_prediction is Technique.FULL_LOW:
-        # Rule 3: legibility and detail at the low size.
-        if signals is not None:
-            if signals.has_small_details >= policy.full_low_max_small_details:
-                return decision(
-                    Technique.PRESERVE,
-                    f"FULL_LOW refused: has_small_details {signals.has_small_details:.2f} >= "
-                    f"full_low_max_small_details {policy.full_low_max_small_details}",
-                )
+        # Rule 3: legibility and detail at the low size, where the image has text.
+        if signals is not None and signals.has_text >= policy.legibility_has_text:
+            refused = None
             height = _text_height(signals)
-            if (
-                signals.has_text >= policy.legibility_has_text
-                and height is not None
+            if signals.has_small_details >= policy.full_low_max_small_details:
+                refused = (
+                    f"has_small_details {signals.has_small_details:.2f} >= "
+                    f"full_low_max_small_details {policy.full_low_max_small_details}"
+                )
+            elif (
+                height is not None
                 and low_view_scale is not None
                 and height * low_view_scale < policy.min_legible_text_px
             ):
-                return decision(
-                    Technique.PRESERVE,
-                    f"FULL_LOW refused: text {height:.0f} px tall would be {height * low_view_scale:.1f} px "
-                    f"at the low size (< min_legible_text_px {policy.min_legible_text_px})",
+                refused = (
+                    f"text {height:.0f} px tall would be {height * low_view_scale:.1f} px "
+                    f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
                 )
+            if refused is not None:
+                # Rule 3b: a text-dominated image's gist is its text.
+                if _not_text_dominated(signals, policy) is None:
+                    return decision(
+                        Technique.TRANSCODE,
+                        f"FULL_LOW refused ({refused}); the image is text-dominated, so its text "
+                        "carries the gist",
+                    )
+                return decision(Technique.PRESERVE, f"FULL_LOW refused: {refused}")
         return decision(
             Technique.FULL_LOW,
             "a gist/scene question: the low version keeps what it needs"

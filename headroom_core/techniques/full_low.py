@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .._imageio import encode_image, resize
 from ..codecs import Replacement
 from ..costs import CostModel
+from ..tiling import align
 from ..types import Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 
@@ -14,6 +15,8 @@ __all__ = ["LOW_MAX_SIDE", "FullLowApplier", "LowPlan", "per_image_details", "pl
 
 #: Long side of the downscaled version, in pixels: what OpenAI's own ``detail: "low"`` looks at.
 LOW_MAX_SIDE = 512
+#: Gemini 2.x: an image within this many pixels a side is one 258-token tile.
+GEMINI_ONE_TILE_SIDE = 384
 
 
 @dataclass(frozen=True)
@@ -52,24 +55,34 @@ def plan_full_low(
     max_side: int = LOW_MAX_SIDE,
     detail_settable: bool = True,
 ) -> LowPlan:
-    """Cheapest of: the sent size or a ``max_side`` downscale, with the sent detail or any detail
-    settable per image. Ties keep more pixels."""
+    """Cheapest of: the sent size or a ``max_side`` downscale, each as is or tile-aligned (bounded),
+    with the sent detail or any detail settable per image. Ties keep more pixels."""
     sizes = [(width, height)]
     small = _low_size(width, height, max_side)
     if small != sizes[0]:
         sizes.append(small)
+    if model.provider == "google" and not per_image_details(model):
+        # Gemini 2.x bills any image within 384 x 384 as one 258-token tile, and larger ones by
+        # 768-px crops: with no per-image knob, its low version is the one-tile size.
+        tile = _low_size(width, height, GEMINI_ONE_TILE_SIDE)
+        if tile not in sizes:
+            sizes.append(tile)
     settable = per_image_details(model) if detail_settable else ()
     details: list[str | None] = [detail, *[d for d in settable if d != detail]]
     best: LowPlan | None = None
-    for size in sizes:
+    for base in sizes:
         for det in details:
-            cost = model.cost(size[0], size[1], det)
-            view = min(1.0, cost.billed_width / width, cost.billed_height / height)
-            plan = LowPlan(
-                size=size, detail=det, tokens=cost.tokens, view_scale=view, resized=size != sizes[0]
-            )
-            if best is None or (plan.tokens, -plan.view_scale) < (best.tokens, -best.view_scale):
-                best = plan
+            # The size itself, and the same snapped onto the provider's grid (bounded alignment):
+            # the low version must never bill more than PRESERVE's aligned image would.
+            snapped = align(base[0], base[1], model, det, mode="bounded").target_size
+            for size in dict.fromkeys([base, snapped]):
+                cost = model.cost(size[0], size[1], det)
+                view = min(1.0, cost.billed_width / width, cost.billed_height / height)
+                plan = LowPlan(
+                    size=size, detail=det, tokens=cost.tokens, view_scale=view, resized=size != sizes[0]
+                )
+                if best is None or (plan.tokens, -plan.view_scale) < (best.tokens, -best.view_scale):
+                    best = plan
     assert best is not None
     return best
 

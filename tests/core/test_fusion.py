@@ -94,12 +94,22 @@ def test_rule2_without_signals_preserves() -> None:
 
 
 def test_rule3_full_low_refused_when_text_becomes_illegible() -> None:
-    page = signals(has_text=0.9, is_document=0.8, median_text_height_px=14)
-    d, _ = run(Technique.FULL_LOW, 0.9, page, scale=0.4)  # 14 px -> 5.6 px
+    chart = signals(has_text=0.9, is_document=0.2, median_text_height_px=14, text_area_fraction=0.03)
+    d, _ = run(Technique.FULL_LOW, 0.9, chart, scale=0.4)  # 14 px -> 5.6 px
     assert d.technique is Technique.PRESERVE
     assert "5.6 px" in d.reason and "min_legible_text_px" in d.reason
-    d2, _ = run(Technique.FULL_LOW, 0.9, page, scale=0.9)  # 12.6 px stays legible
+    d2, _ = run(Technique.FULL_LOW, 0.9, chart, scale=0.9)  # 12.6 px stays legible
     assert d2.technique is Technique.FULL_LOW
+
+
+def test_rule3b_illegible_text_dominated_page_is_sent_as_its_text() -> None:
+    page = signals(has_text=0.95, is_document=0.9, median_text_height_px=14)
+    d, calls = run(Technique.FULL_LOW, 0.9, page, scale=0.4)
+    assert d.technique is Technique.TRANSCODE and calls == 0
+    assert "min_legible_text_px" in d.reason and "carries the gist" in d.reason
+    screen = signals(has_text=0.95, is_document=0.1, has_small_details=0.95, text_area_fraction=0.3)
+    d2, _ = run(Technique.FULL_LOW, 0.9, screen)
+    assert d2.technique is Technique.TRANSCODE and "has_small_details" in d2.reason
 
 
 def test_rule3_text_height_ignored_without_text() -> None:
@@ -107,9 +117,14 @@ def test_rule3_text_height_ignored_without_text() -> None:
     assert run(Technique.FULL_LOW, 0.9, photo, scale=0.1)[0].technique is Technique.FULL_LOW
 
 
-def test_rule3_small_details_refuse_full_low() -> None:
-    d, _ = run(Technique.FULL_LOW, 0.9, signals(has_small_details=POLICY.full_low_max_small_details))
+def test_rule3_small_details_refuse_full_low_only_where_there_is_text() -> None:
+    busy = POLICY.full_low_max_small_details
+    labelled = signals(has_text=POLICY.legibility_has_text, has_small_details=busy)
+    d, _ = run(Technique.FULL_LOW, 0.9, labelled)
     assert d.technique is Technique.PRESERVE and "has_small_details" in d.reason
+    # A detailed photo with no text: its gist survives the low version.
+    photo = signals(has_text=POLICY.legibility_has_text - 0.1, has_small_details=0.99)
+    assert run(Technique.FULL_LOW, 0.9, photo)[0].technique is Technique.FULL_LOW
 
 
 def test_rule4_crop_needs_a_confident_region() -> None:
