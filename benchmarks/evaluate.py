@@ -112,8 +112,12 @@ def _pixels_key(image: Image.Image) -> str:
 
 
 class Reader:
-    """Is an answer OCR-readable in an image? The default engine (automatic layout), then, only when
-    that misses, tesseract in sparse-text mode (psm 11), as ``benchmarks/crop.py`` judges crops.
+    """Is an answer readable in an image as the provider sees it? The default engine (automatic
+    layout), then, only when that misses, tesseract in sparse-text mode (psm 11), as
+    ``benchmarks/crop.py`` judges crops; and the lines that carry the answer must be at least
+    :data:`MIN_SEEN_LINE_PX` tall in that image. OCR engines upscale small text and read lines a
+    vision model cannot (a page at OpenAI's 512 px ``low`` view reads perfectly for tesseract at
+    9 px a line); without this floor the oracle would "keep" body text at sizes no model reads.
     Reads are cached by pixel content."""
 
     def __init__(self) -> None:
@@ -124,22 +128,44 @@ class Reader:
             from headroom_core.ocr import TesseractEngine
 
             self.sparse = TesseractEngine(psm=11)
-        self._texts: dict[tuple[str, str], str] = {}
+        self._lines: dict[tuple[int, str], list[tuple[str, int]]] = {}
 
-    def _text(self, engine: OcrEngine, image: Image.Image, key: str) -> str:
-        k = (engine.name + str(id(engine)), key)
-        if k not in self._texts:
-            self._texts[k] = norm(" ".join(ln.text for ln in engine.read(image).lines))
-        return self._texts[k]
+    def _read(self, engine: OcrEngine, image: Image.Image, key: str) -> list[tuple[str, int]]:
+        k = (id(engine), key)
+        if k not in self._lines:
+            self._lines[k] = [
+                (norm(ln.text), ln.box.bottom - ln.box.top)
+                for ln in engine.read(image).lines
+                if norm(ln.text)
+            ]
+        return self._lines[k]
 
     def finds(self, image: Image.Image, answer: str) -> bool:
         want = norm(answer)
         if not want:
             return False
         key = _pixels_key(image)
-        if want in self._text(self.primary, image, key):
-            return True
-        return self.sparse is not None and want in self._text(self.sparse, image, key)
+        engines = [self.primary] + ([self.sparse] if self.sparse is not None else [])
+        return any(_legible_match(self._read(e, image, key), want) for e in engines)
+
+
+#: Line height (box, ascender to descender) below which an answer does not count as readable:
+#: an x-height of about 6 px.
+MIN_SEEN_LINE_PX = 12
+
+
+def _legible_match(lines: list[tuple[str, int]], want: str) -> bool:
+    """``want`` is in the joined text, and the lines it spans are on median legible."""
+    joined, starts = "", []
+    for text, _ in lines:
+        starts.append(len(joined))
+        joined += text
+    at = joined.find(want)
+    if at < 0:
+        return False
+    end = at + len(want)
+    heights = [h for (text, h), s in zip(lines, starts, strict=True) if s < end and s + len(text) > at]
+    return bool(heights) and statistics.median(heights) >= MIN_SEEN_LINE_PX
 
 
 def seen_size(cost_model: CostModel, width: int, height: int, detail: str | None) -> tuple[int, int]:
@@ -329,8 +355,53 @@ def run(
     cases: Sequence[EvalCase],
     providers: Sequence[tuple[str, str, str, str]],
     anchor_python: str | None,
+    jobs: int = 1,
     log: Any = print,
 ) -> tuple[list[Record], dict[str, Any]]:
+    """The anchor first (one worker process), then ours and the oracle on ``jobs`` processes,
+    each taking whole images (so its OCR caches serve every question of an image)."""
+    anchor_out = _run_anchor(cases, providers, anchor_python, log) if anchor_python else None
+    groups: dict[str, list[EvalCase]] = defaultdict(list)
+    for case in cases:
+        groups[case.image_id].append(case)
+    shards: list[list[EvalCase]] = [[] for _ in range(max(1, jobs))]
+    for i, group in enumerate(groups.values()):
+        shards[i % len(shards)].extend(group)
+    shards = [sh for sh in shards if sh]
+    if len(shards) == 1:
+        records, meta = _evaluate(shards[0], providers, anchor_out, log)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=len(shards), mp_context=ctx) as pool:
+            futures = [pool.submit(_evaluate, sh, providers, _subset(anchor_out, sh), None) for sh in shards]
+            parts = [f.result() for f in futures]
+        order = {c.case_id: i for i, c in enumerate(cases)}
+        records = sorted((r for part, _ in parts for r in part), key=lambda r: order[r.case_id])
+        meta = parts[0][1]
+    meta["anchor"] = anchor_out is not None
+    return records, meta
+
+
+def _subset(
+    anchor_out: dict[tuple[str, str, str], Any] | None, cases: Sequence[EvalCase]
+) -> dict[tuple[str, str, str], Any] | None:
+    if anchor_out is None:
+        return None
+    keys = {c.case_id for c in cases} | {c.image_id for c in cases}
+    return {k: v for k, v in anchor_out.items() if k[0] in keys}
+
+
+def _evaluate(
+    cases: Sequence[EvalCase],
+    providers: Sequence[tuple[str, str, str, str]],
+    anchor_out: dict[tuple[str, str, str], Any] | None,
+    log: Any,
+) -> tuple[list[Record], dict[str, Any]]:
+    if log is None:
+        log = lambda s: print(s, flush=True)  # noqa: E731 - a worker process logs to the shared stdout
     reader = Reader()
     base_ocr = get_ocr_engine("auto")
     cached_ocr = _CachedOcr(base_ocr)
@@ -361,9 +432,6 @@ def run(
             )
             for t in TECHNIQUES
         }
-
-    anchor_out = _run_anchor(cases, providers, anchor_python, log) if anchor_python else None
-    meta["anchor"] = anchor_out is not None
 
     records: list[Record] = []
     images: dict[str, bytes] = {}
@@ -675,6 +743,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--anchor-python", default=None, help="python of a venv with headroom-ai")
     ap.add_argument("--providers", default=None, help="comma-separated labels (default: all five)")
     ap.add_argument("--limit", type=int, default=None, help="first N cases only")
+    ap.add_argument("--jobs", type=int, default=2, help="processes for ours and the oracle (default 2)")
     ap.add_argument("--write", action="store_true", help="write RESULTS_evaluate.md and the chart")
     args = ap.parse_args(list(argv) if argv is not None else None)
 
@@ -702,7 +771,7 @@ def main(argv: Iterable[str] | None = None) -> int:
                 text=True,
                 check=False,
             ).stdout.strip()
-    records, meta = run(cases, providers, anchor, log=lambda s: print(s, flush=True))
+    records, meta = run(cases, providers, anchor, jobs=args.jobs, log=lambda s: print(s, flush=True))
     meta["anchor_version"] = version
     meta["run_s"] = time.perf_counter() - t0
     note = corpus_note(cases) + (" (--quick)" if args.quick else "")
