@@ -6,11 +6,12 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
 2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
    ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
    checked again by the TRANSCODE applier after reading: rule 2b/2c.)
-3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when small detail is likely
-   (``has_small_details``) or when the text would fall below ``min_legible_text_px`` at the size the
-   provider will look at: 3b. a text-dominated image (as in rule 2) is then sent as its text (its
-   gist is its text; the applier still refuses text dearer than the image), else PRESERVE. A photo
-   without text keeps FULL_LOW: small detail does not carry a scene's gist.
+3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the text would fall
+   below ``min_legible_text_px`` at the size the provider will look at, or, on a text-dominated
+   image (as in rule 2), when small detail is likely (``has_small_details``: small print). 3b. A
+   text-dominated image is then sent as its text (its gist is its text; the applier still refuses
+   text dearer than the image), anything else is kept (PRESERVE). Small detail alone does not
+   refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE.
 5. PRESERVE stays PRESERVE.
 
@@ -120,12 +121,8 @@ def fuse(
         if signals is not None and signals.has_text >= policy.legibility_has_text:
             refused = None
             height = _text_height(signals)
-            if signals.has_small_details >= policy.full_low_max_small_details:
-                refused = (
-                    f"has_small_details {signals.has_small_details:.2f} >= "
-                    f"full_low_max_small_details {policy.full_low_max_small_details}"
-                )
-            elif (
+            text_dominated = _not_text_dominated(signals, policy) is None
+            if (
                 height is not None
                 and low_view_scale is not None
                 and height * low_view_scale < policy.min_legible_text_px
@@ -134,9 +131,14 @@ def fuse(
                     f"text {height:.0f} px tall would be {height * low_view_scale:.1f} px "
                     f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
                 )
+            elif text_dominated and signals.has_small_details >= policy.full_low_max_small_details:
+                refused = (
+                    f"has_small_details {signals.has_small_details:.2f} >= "
+                    f"full_low_max_small_details {policy.full_low_max_small_details}"
+                )
             if refused is not None:
                 # Rule 3b: a text-dominated image's gist is its text.
-                if _not_text_dominated(signals, policy) is None:
+                if text_dominated:
                     return decision(
                         Technique.TRANSCODE,
                         f"FULL_LOW refused ({refused}); the image is text-dominated, so its text "

@@ -117,14 +117,15 @@ def test_rule3_text_height_ignored_without_text() -> None:
     assert run(Technique.FULL_LOW, 0.9, photo, scale=0.1)[0].technique is Technique.FULL_LOW
 
 
-def test_rule3_small_details_refuse_full_low_only_where_there_is_text() -> None:
+def test_rule3_small_details_refuse_full_low_only_on_text_dominated_images() -> None:
     busy = POLICY.full_low_max_small_details
-    labelled = signals(has_text=POLICY.legibility_has_text, has_small_details=busy)
-    d, _ = run(Technique.FULL_LOW, 0.9, labelled)
-    assert d.technique is Technique.PRESERVE and "has_small_details" in d.reason
-    # A detailed photo with no text: its gist survives the low version.
-    photo = signals(has_text=POLICY.legibility_has_text - 0.1, has_small_details=0.99)
-    assert run(Technique.FULL_LOW, 0.9, photo)[0].technique is Technique.FULL_LOW
+    page = signals(has_text=0.9, is_document=0.9, has_small_details=busy)
+    d, _ = run(Technique.FULL_LOW, 0.9, page)
+    assert d.technique is Technique.TRANSCODE and "has_small_details" in d.reason
+    # A detailed photo, even one where a sign or a name tape makes has_text high: its gist survives.
+    for has_text in (0.1, 0.9):
+        photo = signals(has_text=has_text, is_document=0.1, has_small_details=0.99, text_area_fraction=0.01)
+        assert run(Technique.FULL_LOW, 0.9, photo)[0].technique is Technique.FULL_LOW
 
 
 def test_rule4_crop_needs_a_confident_region() -> None:
