@@ -34,8 +34,10 @@ def test_twenty_image_conversation_second_turn_is_identical_and_fast(
     assert second[: len(first)] == first  # byte-identical history
     results = comp.last_result.images
     assert all(r.cached for r in results[:20]) and not results[20].cached
-    per_seen_ms = 1000 * sum(r.elapsed_ms for r in results[:20]) / 1000 / 20
-    assert per_seen_ms < 5, per_seen_ms  # target <= 1 ms; generous bound for a loaded CI machine
+    # The compressor's own path for a seen image (hash, key, lookup) against the <= 1 ms target; the
+    # codecs' base64 parsing of the request comes on top (benchmarks/history.py reports both).
+    seen_ms = sorted(r.elapsed_ms for r in results[:20])
+    assert seen_ms[10] < 1.0, seen_ms
     assert elapsed < 10
 
 
