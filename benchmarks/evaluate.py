@@ -864,13 +864,17 @@ def main(argv: Iterable[str] | None = None) -> int:
     raw.write_text("".join(json.dumps(asdict(r)) + "\n" for r in records))
     print(f"records: {raw}")
     if args.write:
-        chart(records, CHART)
-        RESULTS.write_text(
+        results, chart_path = RESULTS, CHART
+        if args.quick:  # the quick run never overwrites the full run's files
+            results = RESULTS.with_name("RESULTS_evaluate_quick.md")
+            chart_path = CHART.with_name("evaluate_chart_quick.png")
+        chart(records, chart_path)
+        results.write_text(
             "## End-to-end evaluation (benchmarks/evaluate.py)\n\n"
             f"Command: `python benchmarks/evaluate.py{' --quick' if args.quick else ''} --write`; "
-            f"chart: `benchmarks/{CHART.name}`.\n\n" + text
+            f"chart: `benchmarks/{chart_path.name}`.\n\n" + text
         )
-        print(f"wrote {RESULTS} and {CHART}")
+        print(f"wrote {results} and {chart_path}")
     return 0
 
 
