@@ -22,6 +22,8 @@ from typing import Any, Generic, TypeVar
 __all__ = ["CacheKey", "LRUCache", "SQLiteStore"]
 
 V = TypeVar("V")
+#: The SQLite tier refreshes an entry's last-use time (its eviction order) at most this often.
+TOUCH_AFTER_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +101,12 @@ class SQLiteStore:
 
     def get(self, key: CacheKey) -> dict[str, Any] | None:
         with closing(self._connect()) as db:
-            row = db.execute("SELECT record FROM outcomes WHERE key = ?", (self._key(key),)).fetchone()
+            row = db.execute("SELECT record, used FROM outcomes WHERE key = ?", (self._key(key),)).fetchone()
             if row is None:
                 return None
-            db.execute("UPDATE outcomes SET used = ? WHERE key = ?", (time.time(), self._key(key)))
+            now = time.time()
+            if now - row[1] > TOUCH_AFTER_S:  # a write (and fsync) per read only when the mark is stale
+                db.execute("UPDATE outcomes SET used = ? WHERE key = ?", (now, self._key(key)))
         record: dict[str, Any] = json.loads(row[0])
         return record
 

@@ -691,6 +691,8 @@ def test_base64_variants_are_accepted(encode: Callable[[bytes], str]) -> None:
         ("", "empty"),
         ("  \n", "empty"),
         ("QUJD*", "invalid character '*'"),
+        ("QUJ*", "invalid character '*'"),  # a multiple of 4: the strict fast path must fall through
+        ("QU=D", "padding inside"),
         ("QUJDR", "truncated"),
         ("QU=JD", "padding inside"),
         ("QQ===", "more than two"),
