@@ -201,7 +201,10 @@ class ImageCompressor:
         engine_name = ocr_engine if isinstance(ocr_engine, str) else ocr_engine.name
         locator_name = "query" if locator is None else locator.name
         techniques_on = sorted(t.value for t in self.allowed)
-        self._settings = f"{alignment}:{max_downscale}:{techniques_on}:{engine_name}:{locator_name}"
+        analyzer_name = f"siglip={siglip_model or 'default'}" if use_siglip else "embedded"
+        self._settings = (
+            f"{alignment}:{max_downscale}:{techniques_on}:{engine_name}:{locator_name}:{analyzer_name}"
+        )
         self.last_result: CompressionResult | None = None
 
     # -- public API -------------------------------------------------------------------------

@@ -56,6 +56,26 @@ def test_cache_survives_a_restart_through_sqlite(openai_request, draw_page, to_p
     assert r.cached and r.technique is Technique.FULL_LOW and r.compressed_tokens == 85
 
 
+def test_a_store_shared_with_other_image_signals_is_not_reused(
+    openai_request, draw_page, to_png, tmp_path: Path
+) -> None:
+    # Decisions made with SigLIP signals are not those of the embedded analyzer: a SQLite store
+    # shared by both configurations must not hand one the other's outputs.
+    path = tmp_path / "cache.sqlite"
+    turn1 = openai_request(to_png(draw_page(1200, 900)), "describe")
+    ImageCompressor("openai", router=FixedRouter(Technique.FULL_LOW), cache=path).compress(turn1)
+    turn2 = [*turn1, {"role": "assistant", "content": "ok"}, {"role": "user", "content": "and?"}]
+    same = ImageCompressor("openai", router=FixedRouter(Technique.PRESERVE), cache=path)
+    same.compress(turn2)
+    assert same.last_result.images[0].cached
+    other = ImageCompressor(
+        "openai", router=FixedRouter(Technique.PRESERVE), cache=path, use_siglip=True, siglip_model="/x"
+    )
+    other.compress(turn2)
+    (r,) = other.last_result.images
+    assert not r.cached and r.technique is Technique.PRESERVE
+
+
 def test_same_image_new_question_is_decided_fresh(openai_request, draw_page, to_png) -> None:
     data = to_png(draw_page(1200, 900))
     router = FixedRouter(Technique.FULL_LOW)
