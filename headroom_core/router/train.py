@@ -10,7 +10,8 @@ training pool) deterministically (fixed seed, one-thread encoder, deterministic 
 2. Choose the head's hyper-parameters by **grouped** k-fold cross-validation inside the training
    pool: all lines of one template family fall in the same fold (hand-written and hard-pair lines
    are spread over pseudo-groups by a hash of their text), so validation lines come from frames the
-   fold's head never saw - closer to the held-out set than a random split.
+   fold's head never saw - closer to the held-out set than a random split. Classes are weighted
+   inversely to their counts (``TrainConfig.balanced``), so the pool's class mix is not the prior.
 3. Fit the temperature on the out-of-fold logits of the chosen configuration (validation splits
    carved from the training pool; minimising the negative log-likelihood).
 4. Refit the chosen head on the whole pool and write ``query_head.safetensors`` + ``query_head.json``
@@ -255,9 +256,12 @@ class TrainConfig:
     seed: int = SEED
     folds: int = 5
     pseudo_groups: int = 40
-    c_grid: tuple[float, ...] = (4.0, 16.0, 64.0)
+    c_grid: tuple[float, ...] = (16.0, 64.0)
     cue_scale: float = 1.0
     max_iter: int = 5000
+    #: weight classes inversely to their counts, so the pool's class mix (an artefact of how many
+    #: templates were written per class) does not become the head's prior
+    balanced: bool = True
     heldout: Path | None = DATA_DIR / "heldout.jsonl"
 
 
@@ -299,7 +303,13 @@ def _grouped_folds(groups: Sequence[str], folds: int, seed: int) -> list[npt.NDA
 
 
 def _fit_logreg(
-    x: Array, y: npt.NDArray[np.int64], c: float, max_iter: int, n_classes: int = len(CLASSES)
+    x: Array,
+    y: npt.NDArray[np.int64],
+    c: float,
+    max_iter: int,
+    n_classes: int = len(CLASSES),
+    *,
+    balanced: bool = False,
 ) -> tuple[Array, Array]:
     """Multinomial logistic regression (lbfgs, deterministic); columns for all ``n_classes``.
 
@@ -308,7 +318,9 @@ def _fit_logreg(
     """
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, max_iter=max_iter, tol=1e-6)
+    model = LogisticRegression(
+        C=c, max_iter=max_iter, tol=1e-6, class_weight="balanced" if balanced else None
+    )
     model.fit(x, y)
     present = [int(k) for k in model.classes_]
     coef = np.asarray(model.coef_, dtype=np.float64)
@@ -407,7 +419,7 @@ def train_head(
         oof = np.zeros((len(y), len(CLASSES)))
         for k, val in enumerate(folds):
             train_idx = np.setdiff1d(np.arange(len(y)), val)
-            w, b = _fit_logreg(x[train_idx], y[train_idx], c, config.max_iter)
+            w, b = _fit_logreg(x[train_idx], y[train_idx], c, config.max_iter, balanced=config.balanced)
             oof[val] = x[val] @ w + b
             say(f"  C={c:g} fold {k + 1}/{config.folds}")
         pred = oof.argmax(axis=1)
@@ -428,7 +440,7 @@ def train_head(
         f"(out-of-fold ECE {ece_before:.4f} -> {ece_after:.4f})"
     )
 
-    weight, bias = _fit_logreg(x, y, float(best["C"]), config.max_iter)
+    weight, bias = _fit_logreg(x, y, float(best["C"]), config.max_iter, balanced=config.balanced)
     # Store what the file will hold (float32), so the head in memory equals the head on disk.
     weight = weight.astype(np.float32).astype(np.float64)
     bias = bias.astype(np.float32).astype(np.float64)
@@ -436,8 +448,18 @@ def train_head(
     counts = {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}
     record: dict[str, Any] = {
         "trained_by": "python -m headroom_core.router.train",
-        "model": "multinomial logistic regression on [MiniLM mean-pooled embedding, cue_scale * cues]",
-        "hyperparameters": {"C": best["C"], "cue_scale": config.cue_scale, "max_iter": config.max_iter},
+        "model": (
+            "multinomial logistic regression (balanced class weights) on "
+            "[MiniLM mean-pooled embedding, cue_scale * cues]"
+            if config.balanced
+            else "multinomial logistic regression on [MiniLM mean-pooled embedding, cue_scale * cues]"
+        ),
+        "hyperparameters": {
+            "C": best["C"],
+            "cue_scale": config.cue_scale,
+            "max_iter": config.max_iter,
+            "class_weight": "balanced" if config.balanced else None,
+        },
         "data": {
             "file": f"headroom_core/router/data/{config.data.name}",
             "sha256": hashlib.sha256(raw).hexdigest(),

@@ -2149,6 +2149,409 @@ TR_P_LONG = [
     "Here's my handwritten solution to a physics problem, with a couple of sketches and equations. Please read through my working line by line, transcribe the equations into LaTeX, and tell me where the units stop being consistent.",
 ]
 
+# ---------------------------------------------------------------- training: added for issue #4
+# Written for the issue-4 targets (held-out accuracy, OCRBench routing) without reading any evaluation
+# question: bare whole-image reading prompts, document fields asked by meaning, document questions
+# answered from the text (doc-VQA style), text on the main subject of a scene photo, and the matching
+# contrasts (one located part -> crop, category/gist -> full_low, handwriting/formulas -> preserve).
+
+# bare whole-image reading requests (rule 3: the answer is the image's text)
+TR_T_BARE_IMGS = [
+    "the image",
+    "this image",
+    "the picture",
+    "this picture",
+    "the photo",
+    "this photo",
+    "this pic",
+    "the pic",
+    "the scan",
+    "this crop",
+    "this cropped image",
+    "the snippet",
+    "this word image",
+    "the clip",
+    "this",
+]
+TR_T_BARE = [
+    "Q:what is written in {im}",
+    "Q:what's written in {im}",
+    "Q:what text is in {im}",
+    "Q:what text does {im} contain",
+    "Q:what does {im} say",
+    "Q:what word is in {im}",
+    "Q:what word does {im} show",
+    "Q:what are the words in {im}",
+    "Q:which letters are in {im}",
+    "Q:what characters are in {im}",
+    "Q:what number is written in {im}",
+    "Q:what digits does {im} show",
+    "Q:what is the text in {im}",
+    "Q:what's printed in {im}",
+    "Q:what does the text in {im} read",
+    "Q:what string of characters appears in {im}",
+    "I:read the text in {im}",
+    "I:read {im} out loud",
+    "I:recognise the text in {im}",
+    "I:recognize the word in {im}",
+    "I:transcribe the word in {im}",
+    "I:tell me what {im} says",
+    "I:write down the text you see in {im}",
+    "I:spell out the word in {im}",
+    "I:OCR the text in {im}",
+    "I:give me the characters in {im} exactly",
+]
+TR_T_BARE_HAND = [
+    "what's written",
+    "What does that say?",
+    "read it",
+    "What word is that?",
+    "whats the word",
+    "What does the text say?",
+    "Recognise the text.",
+    "What letters are those?",
+    "What is this word?",
+    "What's that number?",
+    "What does it read?",
+    "Which word is this?",
+    "what's the text",
+    "What's written there?",
+    "Read the word.",
+    "Read the number.",
+    "What's the code shown?",
+    "What characters do you see?",
+    "Tell me the word.",
+    "What's the printed text?",
+    "What is printed in the image?",
+    "What does the lettering in the picture spell?",
+    "Which number is written in the photo?",
+    "OCR the image.",
+    "Extract the text from the picture.",
+    "Text in the image?",
+    "What word can you see in the picture?",
+    "What's written in the image, exactly?",
+    "Please recognize the characters in this image.",
+    "What text is shown in the picture? Just the text.",
+    "What do the letters in the image spell?",
+    "Read the digits.",
+    "What's the sequence of numbers in the image?",
+    "What's the serial shown in the image?",
+    "What does this word say?",
+]
+
+# document fields asked for by meaning, with or without naming the document (rule 3)
+TR_T_KIE_FIELDS = [
+    (
+        [
+            "total amount",
+            "subtotal",
+            "tax amount",
+            "amount paid",
+            "change given",
+            "payment method",
+            "date of purchase",
+            "store name",
+            "store address",
+            "cashier's name",
+            "receipt number",
+            "company name",
+            "shop's phone number",
+        ],
+        ["", " on this receipt", " on the receipt", " on the till slip", " in this image"],
+    ),
+    (
+        [
+            "invoice date",
+            "invoice total",
+            "customer name",
+            "billing address",
+            "supplier's name",
+            "payment terms",
+            "company name",
+            "amount due",
+            "tax rate",
+        ],
+        ["", " on this invoice", " in the invoice", " on the bill", " in this document"],
+    ),
+    (
+        [
+            "applicant's name",
+            "date of birth",
+            "registration number",
+            "issue date",
+            "policy holder's name",
+            "signature date",
+            "postcode",
+        ],
+        ["", " on this form", " in the form", " on the application", " in this document"],
+    ),
+    (
+        [
+            "serving size",
+            "net weight",
+            "number of calories per serving",
+            "sugar content",
+            "price per kilo",
+            "product name",
+            "manufacturer's name",
+            "country of origin",
+        ],
+        ["", " on this packet", " on the nutrition panel", " on the packaging", " on the box"],
+    ),
+    (
+        ["event date", "venue", "start time", "seat number", "ticket price", "organiser's name"],
+        ["", " on this ticket", " on the flyer", " on the poster"],
+    ),
+]
+TR_T_KIE = [
+    "Q:what is the {f}{d}",
+    "Q:what's the {f}{d}",
+    "Q:which {f} is given{d}",
+    "I:give me the {f}{d}",
+    "I:find the {f}{d}",
+    "I:extract the {f}{d}",
+    "Q:what {f} is shown{d}",
+    "S:{f}{d}",
+]
+
+# questions answered from a document's text (doc-VQA style; rule 3)
+TR_T_DOCQ_DOCS = [
+    "this letter",
+    "the memo",
+    "this report",
+    "the document",
+    "this page",
+    "the article",
+    "this notice",
+    "this fax",
+    "the minutes",
+    "this agenda",
+    "the annual report",
+    "this research paper",
+]
+TR_T_DOCQ = [
+    "Q:what is the title of {dq}",
+    "Q:what date is mentioned in {dq}",
+    "Q:who is {dq} addressed to",
+    "Q:to whom is {dq} addressed",
+    "Q:who signed {dq}",
+    "Q:who is the author of {dq}",
+    "Q:which organisation issued {dq}",
+    "Q:what company is mentioned in {dq}",
+    "Q:what is the subject of {dq}",
+    "Q:according to {dq}, when is the meeting",
+    "Q:according to {dq}, what is the deadline",
+    "Q:according to {dq}, where will the event take place",
+    "Q:what is the name of the person mentioned in {dq}",
+    "Q:what is the heading of section 2 in {dq}",
+    "Q:what's the title of the third section of {dq}",
+    "Q:what phone number is given in {dq}",
+    "Q:what's the page number of {dq}",
+    "Q:what does {dq} say about the budget",
+    "Q:in which year was {dq} written",
+    "Q:what is the name of the university in {dq}",
+]
+TR_T_DOCQ_TABLES = [
+    "the table",
+    "this table",
+    "the sales table",
+    "the results table",
+    "the data table in this report",
+    "the printed figures",
+    "this statistics table",
+    "the budget table",
+]
+TR_T_DOCQ_METRICS = [
+    "sales",
+    "revenue",
+    "profit",
+    "expenses",
+    "enrolment",
+    "rainfall",
+    "attendance",
+    "exports",
+]
+TR_T_DOCQ_T = [
+    "Q:according to {tq}, which year had the highest {mt}",
+    "Q:according to {tq}, which year had the lowest {mt}",
+    "Q:what were the total {mt} in 2019 according to {tq}",
+    "Q:what is the {mt} figure for 2021 in {tq}",
+    "Q:by how much did {mt} change between 2018 and 2020 according to {tq}",
+    "Q:which region had the most {mt} according to {tq}",
+    "Q:what percentage of {mt} came from exports according to {tq}",
+    "Q:what is the average {mt} given in {tq}",
+]
+
+# text on the main subject of a scene photo, asked by meaning (rule 3; one singled-out part is crop)
+TR_T_SCENE_PRODUCTS = [
+    "bottle",
+    "can",
+    "jar",
+    "box",
+    "bag of crisps",
+    "carton",
+    "tube",
+    "packet",
+    "beer",
+    "soda",
+]
+TR_T_SCENE_DEVICES = ["laptop", "phone", "camera", "watch", "TV", "keyboard", "guitar", "car", "motorbike"]
+TR_T_SCENE_SHOPS = ["store", "shop", "restaurant", "café", "hotel", "bar", "bakery", "pharmacy", "cinema"]
+TR_T_SCENE_VEH = ["bus", "train", "taxi", "plane", "van", "lorry", "police car"]
+TR_T_SCENE = [
+    "Q:what brand is the {pr}",
+    "Q:what brand of {pr} is this",
+    "Q:which brand made this {dv}",
+    "Q:what make is the {dv}",
+    "Q:what's the brand name on the {pr}",
+    "Q:what's the name of the {sh}",
+    "Q:what is the {sh} called",
+    "Q:what does the sign over the {sh} say",
+    "Q:what's the name of the {sh} in this photo",
+    "Q:what number is on the {vh}",
+    "Q:what's written on the side of the {vh}",
+    "Q:which company operates the {vh}",
+    "Q:where is the {vh} going according to its display",
+]
+TR_T_SCENE_OBJS = [
+    "the T-shirt",
+    "the mug",
+    "the banner",
+    "the cake",
+    "the storefront",
+    "the billboard",
+    "the book cover",
+    "the wall",
+    "the bag",
+    "the sign",
+    "the trophy",
+    "the cap",
+]
+TR_T_SCENE_B = [
+    "Q:what word is on {so}",
+    "Q:what does {so} say",
+    "Q:what's written on {so}",
+    "Q:what is the text on {so}",
+    "I:read {so} for me",
+]
+TR_T_SCENE_HAND = [
+    "What's the speed limit on this sign?",
+    "What street is this, according to the street sign?",
+    "What's the name of the street?",
+    "Which station is this? Read the station sign.",
+    "What's the title of this book?",
+    "Who wrote this book, going by the cover?",
+    "What's the name of the band on the poster?",
+    "What's the price of the apples on the sign?",
+    "How much are the bananas according to the sign?",
+    "What does the graffiti say?",
+    "What's the name on the shop front?",
+    "Which team's name is on the shirt?",
+    "What's the title of the film on this poster?",
+    "What's the name of the beer?",
+    "What flavour is it, according to the packaging?",
+    "What year is printed on the coin?",
+    "What's the opening time on the door sign?",
+    "What's the departure time on the board?",
+    "Which gate does the departures board list?",
+    "What's the score on the scoreboard?",
+    "What number is on the house?",
+    "What's the address on the building?",
+    "What does the neon sign spell?",
+    "What's the slogan on the van?",
+    "What's the name of the boat, written on it?",
+    "What does it say on the cake?",
+    "What's the brand of this phone, going by the logo text?",
+    "What's the product called?",
+    "What's the store called?",
+    "What is the name of this restaurant?",
+    "Which airline is written on the plane?",
+    "What's the number of the bus?",
+    "What route number is the bus?",
+    "What word is written on the wall?",
+    "What is the name of the company on the truck?",
+]
+# contrasts: one located part of a scene object (rule 2 -> crop)
+TR_C_PARTS_OF = {
+    "bus": ["destination display", "rear window", "side panel"],
+    "plane": ["tail", "engine"],
+    "lorry": ["door", "tailgate"],
+    "boat": ["stern", "hull"],
+    "guitar": ["headstock"],
+    "bottle": ["neck", "cap"],
+    "building": ["door", "top floor window", "side wall"],
+    "shirt": ["pocket", "sleeve"],
+    "helmet": ["visor"],
+    "train": ["front", "third carriage"],
+}
+TR_C_PART = [
+    "Q:what's written on the {pt} of the {po}",
+    "Q:what does the text on the {pt} of the {po} say",
+    "I:read the writing on the {pt} of the {po}",
+    "Q:what number is on the {pt} of the {po}",
+]
+TR_C_SMALLS = ["little sign", "badge", "tag", "note", "number", "tiny print", "sticker", "small poster"]
+TR_C_SMALL_LOCS = [
+    "on the lamp post",
+    "by the door",
+    "on the fridge",
+    "behind the counter",
+    "at the bottom of the poster",
+    "on the man's jacket",
+    "in the left window",
+    "on the second door",
+    "on the back wall",
+    "on the box at the bottom",
+    "above the entrance",
+    "on the bench on the right",
+]
+TR_C_SMALL = [
+    "Q:what does the {sm} {sl} say",
+    "Q:what's written on the {sm} {sl}",
+    "I:read the {sm} {sl}",
+    "Q:what's the text of the {sm} {sl}",
+]
+
+# contrasts: category / gist of a text-bearing subject (rule 4 -> full_low)
+TR_F_TEXTSUBJ = [
+    "shop",
+    "restaurant",
+    "vehicle",
+    "drink",
+    "product",
+    "building",
+    "sign",
+    "bottle",
+    "book",
+    "poster",
+    "packaging",
+    "street",
+]
+TR_F_TEXTSUBJ_T = [
+    "Q:what kind of {ts} is this",
+    "Q:what type of {ts} is shown",
+    "Q:is this {ts} modern or old-fashioned",
+    "Q:what colour is the {ts}",
+    "I:describe the {ts} in a sentence",
+    "Q:what's the general look of the {ts}",
+]
+
+# handwriting / formulas asked like bare reading requests (rule 1 -> preserve)
+TR_P_HANDREAD_IMGS = ["the image", "this picture", "the photo", "this scan", "this"]
+TR_P_HANDREAD = [
+    "Q:what is the handwritten word in {im}",
+    "Q:what does the handwriting in {im} say",
+    "I:recognise the handwritten text in {im}",
+    "I:transcribe the handwritten line in {im}",
+    "Q:what did they write by hand in {im}",
+    "I:write the formula in {im} in LaTeX",
+    "I:write out the mathematical expression in {im} in LaTeX format",
+    "Q:what is the handwritten equation in {im}",
+    "I:convert the handwritten maths in {im} to LaTeX",
+    "Q:what expression is written in {im}",
+    "I:give me the LaTeX for the formula in {im}",
+]
+
 # ---------------------------------------------------------------- training: hard pairs
 # (text_a, label_a, text_b, label_b, why) - both lines go into the training pool
 TR_HARD_PAIRS = [
@@ -3436,6 +3839,18 @@ def training_templated(rng: random.Random) -> list[tuple[str, str, list[tuple[st
         [{"x": a, "y": b} for a, b in itertools.permutations(TR_P_POS_X, 2)] + rows(x=TR_P_POS_SINGLE),
         30,
     )
+    # added for the issue-4 targets (see "Addendum" in README.md)
+    add(T, "T_BARE", TR_T_BARE, rows(im=TR_T_BARE_IMGS), 100)
+    add(T, "T_KIE", TR_T_KIE, [{"f": f, "d": d} for fs, ds in TR_T_KIE_FIELDS for f in fs for d in ds], 80)
+    add(T, "T_DOCQ", TR_T_DOCQ, rows(dq=TR_T_DOCQ_DOCS), 70)
+    add(T, "T_DOCQ_TABLE", TR_T_DOCQ_T, rows(tq=TR_T_DOCQ_TABLES, mt=TR_T_DOCQ_METRICS), 25)
+    scene = rows(pr=TR_T_SCENE_PRODUCTS) + rows(dv=TR_T_SCENE_DEVICES) + rows(sh=TR_T_SCENE_SHOPS)
+    add(T, "T_SCENE", TR_T_SCENE, scene + rows(vh=TR_T_SCENE_VEH), 70)
+    add(T, "T_SCENE_B", TR_T_SCENE_B, rows(so=TR_T_SCENE_OBJS), 25)
+    add(C, "C_PART", TR_C_PART, [{"pt": p, "po": o} for o, ps in TR_C_PARTS_OF.items() for p in ps], 50)
+    add(C, "C_SMALL", TR_C_SMALL, rows(sm=TR_C_SMALLS, sl=TR_C_SMALL_LOCS), 70)
+    add(F, "F_TEXTSUBJ", TR_F_TEXTSUBJ_T, rows(ts=TR_F_TEXTSUBJ), 60)
+    add(P, "P_HANDREAD", TR_P_HANDREAD, rows(im=TR_P_HANDREAD_IMGS), 55)
     return tl
 
 
@@ -3489,7 +3904,7 @@ def main() -> None:
     rng = random.Random(TRAIN_SEED)
     train = build(
         fixed_lines(
-            {T: TR_T_HAND, C: TR_C_HAND, F: TR_F_HAND, P: TR_P_HAND_LINES},
+            {T: TR_T_HAND + TR_T_BARE_HAND + TR_T_SCENE_HAND, C: TR_C_HAND, F: TR_F_HAND, P: TR_P_HAND_LINES},
             {T: TR_T_LONG, C: TR_C_LONG, F: TR_F_LONG, P: TR_P_LONG},
             TR_HARD_PAIRS,
         ),
