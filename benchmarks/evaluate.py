@@ -661,6 +661,16 @@ def machine() -> str:
     )
 
 
+def _commit() -> str:
+    import subprocess
+
+    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE, capture_output=True, text=True
+    )
+    return (run.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
 def _f(x: float, spec: str = ".1%") -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
 
@@ -671,6 +681,7 @@ def report(records: Sequence[Record], meta: dict[str, Any], corpus_note: str) ->
     anchor = f"headroom-ai {meta.get('anchor_version', '')}" if has_anchor else "not run"
     out: list[str] = []
     out.append(f"- machine: {machine()}")
+    out.append(f"- code: commit {_commit()}")
     out.append(f"- corpus: {corpus_note}")
     out.append(
         f"- ours: ImageCompressor defaults (router {meta.get('router')}, OCR {meta.get('ocr')}), "
