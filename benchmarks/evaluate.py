@@ -36,7 +36,6 @@ import json
 import math
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -51,6 +50,7 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from crop import norm  # noqa: E402 - the crop benchmark's answer normalisation and percentile
 from eval_corpus import EvalCase, build_corpus  # noqa: E402
 
 from headroom_core import Box, ImageCompressor, RouteDecision, Router, Technique  # noqa: E402
@@ -81,10 +81,6 @@ GEMINI_AREA_PER_TOKEN = 768 * 768 / 258
 
 
 # --------------------------------------------------------------------------- answer checks
-
-
-def norm(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 class _CachedOcr(OcrEngine):
@@ -591,15 +587,6 @@ def _run_anchor(
 
 
 # --------------------------------------------------------------------------- report
-
-
-def pct(values: Sequence[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(len(s) - 1, int(k) + 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
 @dataclass

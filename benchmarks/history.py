@@ -41,10 +41,13 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from headroom_core import ImageCompressor
-from headroom_core.analyzers import ANALYZERS, EmbeddedImageAnalyzer
+from headroom_core.analyzers import ANALYZERS
 from headroom_core.cli import build_request
 from headroom_core.codecs import find_images
 from headroom_core.samples import demo_samples, draw_text_page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from _fakes import CountingAnalyzer
 
 OUT = Path(__file__).resolve().parent / "RESULTS_history.md"
 
@@ -259,18 +262,6 @@ class LoadRecords(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
-class CountingAnalyzer(EmbeddedImageAnalyzer):
-    """The real embedded analyzer, registered under its own name, counting how many are built."""
-
-    built = 0
-    _lock = threading.Lock()
-
-    def __init__(self, **kwargs: Any) -> None:
-        with CountingAnalyzer._lock:
-            CountingAnalyzer.built += 1
-        super().__init__(**kwargs)
-
-
 def concurrency_requests() -> list[list[dict[str, Any]]]:
     """40 distinct one-image requests: the demo samples and text pages, stamped with an index."""
     base = demo_samples()
@@ -334,9 +325,7 @@ def run_concurrency(threads: int, per_thread: int, model: str) -> dict[str, Any]
     t0 = time.perf_counter()
     serial = [json.dumps(serial_comp.compress(r)) for r in requests]
     serial_s = time.perf_counter() - t0
-    mismatches = [
-        key for key, out in outputs.items() if out != serial[(key[0] * 7 + key[1]) % len(requests)]
-    ]
+    mismatches = [key for key, out in outputs.items() if out != serial[(key[0] * 7 + key[1]) % len(requests)]]
     logging.getLogger("headroom_core").removeHandler(records)
     return {
         "threads": threads,
@@ -397,10 +386,10 @@ def main() -> int:
         )
     lines += [
         "",
-        "\"recorded\" = the `elapsed_ms` of the seen image's `ImageResult` in the second turn (hash + "
-        "lookup); \"call wall\" = a whole `compress` call on the 20-image history followed by a text-only "
+        '"recorded" = the `elapsed_ms` of the seen image\'s `ImageResult` in the second turn (hash + '
+        'lookup); "call wall" = a whole `compress` call on the 20-image history followed by a text-only '
         "user turn, / 20, so parsing the request, base64 decoding, hashing, lookup and writing the output "
-        "copy are all counted; \"codec parse\" = `find_images` on that request, / 20 (walking it and "
+        'copy are all counted; "codec parse" = `find_images` on that request, / 20 (walking it and '
         "validating + decoding every base64 payload), the part of the wall time spent in the codecs. "
         "Target: <= 1 ms per seen image.",
         f"- target <= 1 ms per seen image (in-memory tier): compressor path {m['elapsed_p50']:.2f} ms p50 "

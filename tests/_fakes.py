@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from PIL import Image
 
 from headroom_core import Box, ImageSignals, RouteDecision, Router, Technique, TextLine
+from headroom_core.analyzers import EmbeddedImageAnalyzer
 from headroom_core.costs import CostModel
 from headroom_core.ocr import OcrEngine, OcrResult
 
@@ -80,3 +84,15 @@ class SilentRouter(Router):
             region=self.region,
             router=self.name,
         )
+
+
+class CountingAnalyzer(EmbeddedImageAnalyzer):
+    """The real embedded analyzer, counting how many are built (register it in ``ANALYZERS``)."""
+
+    built = 0
+    _lock = threading.Lock()
+
+    def __init__(self, **kwargs: Any) -> None:
+        with CountingAnalyzer._lock:
+            CountingAnalyzer.built += 1
+        super().__init__(**kwargs)

@@ -17,11 +17,12 @@ import threading
 from typing import Any
 
 import pytest
+from _fakes import CountingAnalyzer
 from PIL import Image, ImageDraw
 
 import headroom_core.ocr as ocr_pkg
 from headroom_core import ImageCompressor
-from headroom_core.analyzers import ANALYZERS, EmbeddedImageAnalyzer
+from headroom_core.analyzers import ANALYZERS
 from headroom_core.cli import build_request
 from headroom_core.ocr import OCR_ENGINES, TesseractEngine
 from headroom_core.router import encoder as encoder_mod
@@ -37,18 +38,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-class CountingAnalyzer(EmbeddedImageAnalyzer):
-    """The real embedded analyzer, counting how many are built."""
-
-    built = 0
-    _lock = threading.Lock()
-
-    def __init__(self, **kwargs: Any) -> None:
-        with CountingAnalyzer._lock:
-            CountingAnalyzer.built += 1
-        super().__init__(**kwargs)
 
 
 class LoadRecords(logging.Handler):

@@ -150,9 +150,11 @@ def test_logit_scale_and_bias_come_from_the_checkpoint(tiny: Path, tmp_path: Pat
     assert a_sharp.analyze(img).as_dict() != a_low.analyze(img).as_dict()
 
 
-def test_checkpoint_loads_once_per_process(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A fresh process-wide model cache, and the checkpoints ``from_pretrained`` is asked to load."""
     siglip_module.clear_cache()
-    calls = []
+    calls: list[str] = []
     real = transformers.AutoModel.from_pretrained
 
     def counting(*args: Any, **kwargs: Any) -> Any:
@@ -160,6 +162,11 @@ def test_checkpoint_loads_once_per_process(tiny: Path, monkeypatch: pytest.Monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(transformers.AutoModel, "from_pretrained", counting)
+    return calls
+
+
+def test_checkpoint_loads_once_per_process(tiny: Path, loads: list[str]) -> None:
+    calls = loads
     a = SiglipImageAnalyzer(str(tiny), device="cpu")
     b = SiglipImageAnalyzer(str(tiny) + "/", device="cpu")
     models: list[Any] = []
@@ -336,16 +343,8 @@ def test_patch_tokens_are_projected_like_the_pooled_image_embedding(tiny: Path) 
     assert not torch.allclose(projected, tokens, atol=1e-2)  # the projection is not the identity
 
 
-def test_patch_scorer_shares_the_analyzers_checkpoint(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    siglip_module.clear_cache()
-    calls = []
-    real = transformers.AutoModel.from_pretrained
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(transformers.AutoModel, "from_pretrained", counting)
+def test_patch_scorer_shares_the_analyzers_checkpoint(tiny: Path, loads: list[str]) -> None:
+    calls = loads
     analyzer = SiglipImageAnalyzer(str(tiny), device="cpu")
     analyzer.analyze(page())
     shared = siglip_patch_scorer(analyzer)
