@@ -13,7 +13,9 @@ better than a fixed part of the page:
 - legend: text lines with a colour swatch just left of them, stacked or in a row;
 - left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
   on that side of a vertical gutter;
-- nth / last row: the nth band of text lines (of the table rows when the page has a table); the
+- nth / last row: the nth band of text lines (of the table rows when the page has a table and the
+  question says "row", not "line"); the last comes with the row before it (a page number or a footer
+  may be what sits last); the
   band after it is included, since people count a table's header row or not;
 - half, centre: the elements inside that part of the page.
 
@@ -541,7 +543,8 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
         return None
     lines = list(layout.lines)
     bands = row_bands(lines)
-    table = _table_rows(lines, bands)
+    # "the last line" is a line of the page; "the third row" is a row of its table, if it has one.
+    table = [] if "line" in cue.phrase.lower() else _table_rows(lines, bands)
     rows, what = (table, "table row") if len(table) >= 3 else (bands, "text row")
     n = cue.ordinal
     idx = len(rows) - 1 if n < 0 else n - 1
@@ -552,6 +555,9 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     if n > 0 and idx + 1 < len(rows) and what == "table row":
         chosen.append(idx + 1)  # the header row counted or not
         note = ", with the next row in case the header is not counted"
+    elif n < 0 and idx >= 1:
+        chosen.insert(0, idx - 1)  # a page number or a footer may be what sits last
+        note = ", with the row before it in case the last is a page number or footer"
     box = union_all(lines[i] for k in chosen for i in rows[k])
     assert box is not None
     ordinal = "last" if n < 0 else f"#{n}"

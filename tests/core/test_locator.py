@@ -362,8 +362,24 @@ def test_third_row_of_a_table() -> None:
     r = loc.locate(blank(), "What is in the third row?", signals_with(flat))
     assert r is not None and inside(rows[2][0], r.box) and inside(rows[2][2], r.box)
     assert not inside(rows[1][0], r.box) and r.box.bottom <= rows[3][0].bottom  # row 3, and row 4 in case
-    last = loc.locate(blank(), "What does the last line say?", signals_with(flat))
-    assert last is not None and inside(rows[5][0], last.box) and last.box.top >= rows[5][0].top
+    last = loc.locate(blank(), "What is in the last row?", signals_with(flat))
+    # the last row, and the one before it in case the last is a footer
+    assert last is not None and inside(rows[5][0], last.box) and inside(rows[4][0], last.box)
+    assert last.box.top >= rows[4][0].top
+
+
+def test_last_line_of_a_page_is_a_line_not_a_table_row_and_keeps_the_row_above() -> None:
+    table = [
+        [Box(60 + c * 300, 200 + r * 40, 160 + c * 300, 216 + r * 40) for c in range(3)] for r in range(4)
+    ]
+    prose = [Box(60, 400 + i * 30, 900, 416 + i * 30) for i in range(3)]
+    page_number = Box(470, 560, 490, 576)
+    flat = [*(b for row in table for b in row), *prose, page_number]
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        blank(), "What does the last line at the bottom of the page say?", signals_with(flat)
+    )
+    assert r is not None and inside(page_number, r.box) and inside(prose[2], r.box)
+    assert r.box.top > table[3][0].bottom and "page number" in r.evidence
 
 
 def test_legend_on_a_drawn_chart() -> None:
