@@ -47,7 +47,7 @@ from headroom_core.codecs import find_images
 from headroom_core.samples import demo_samples, draw_text_page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from _fakes import CountingAnalyzer
+from _fakes import CountingAnalyzer, LoadRecords
 
 OUT = Path(__file__).resolve().parent / "RESULTS_history.md"
 
@@ -249,17 +249,6 @@ def _technique_counts(result: Any) -> str:
 
 
 # -- section 2 ---------------------------------------------------------------------------------------
-
-
-class LoadRecords(logging.Handler):
-    """The INFO records of the model loaders (on the package logger, so each record arrives once)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
 def concurrency_requests() -> list[list[dict[str, Any]]]:

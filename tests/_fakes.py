@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -96,3 +97,14 @@ class CountingAnalyzer(EmbeddedImageAnalyzer):
         with CountingAnalyzer._lock:
             CountingAnalyzer.built += 1
         super().__init__(**kwargs)
+
+
+class LoadRecords(logging.Handler):
+    """Collects the INFO records of the model loaders (attach it to the package logger)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")

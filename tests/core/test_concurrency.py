@@ -17,7 +17,7 @@ import threading
 from typing import Any
 
 import pytest
-from _fakes import CountingAnalyzer
+from _fakes import CountingAnalyzer, LoadRecords
 from PIL import Image, ImageDraw
 
 import headroom_core.ocr as ocr_pkg
@@ -38,15 +38,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-class LoadRecords(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
 @pytest.fixture

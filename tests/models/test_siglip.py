@@ -305,6 +305,23 @@ def tiny_flat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_siglip(tmp_path_factory.mktemp("siglip") / "flat", image_size=64, flat_positions=True)
 
 
+def siglip_compressor(checkpoint: Path) -> Any:
+    """A compressor whose rule router sends spatial questions to CROP, with SigLIP signals and
+    patches from ``checkpoint`` and an OCR that finds no text (so only the patch path can locate)."""
+    from _fakes import FakeOcr
+
+    from headroom_core import ImageCompressor
+
+    return ImageCompressor(
+        "openai",
+        "gpt-4o",
+        router="rules",
+        use_siglip=True,
+        siglip_model=str(checkpoint),
+        ocr_engine=FakeOcr([]),
+    )
+
+
 def square_on_plain(
     cell: tuple[int, int], cells: int = 1, size: tuple[int, int] = (1280, 640)
 ) -> Image.Image:
@@ -391,14 +408,7 @@ def test_compressor_with_siglip_crops_to_the_patch_region(tiny_flat: Path) -> No
             ],
         }
     ]
-    comp = ImageCompressor(
-        "openai",
-        "gpt-4o",
-        router="rules",
-        use_siglip=True,
-        siglip_model=str(tiny_flat),
-        ocr_engine=FakeOcr([]),
-    )
+    comp = siglip_compressor(tiny_flat)
     runs: list[int] = []
     vision = comp.router.analyzer.model.vision_model  # type: ignore[attr-defined]
     handle = vision.register_forward_hook(lambda module, args, output: runs.append(1))
@@ -428,19 +438,11 @@ def test_compressor_with_siglip_crops_to_the_patch_region(tiny_flat: Path) -> No
 def test_compressor_survives_a_failing_siglip_scorer(
     tiny_flat: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from _fakes import FakeOcr
     from conftest import data_url, png_bytes
 
-    from headroom_core import ImageCompressor, Technique
+    from headroom_core import Technique
 
-    comp = ImageCompressor(
-        "openai",
-        "gpt-4o",
-        router="rules",
-        use_siglip=True,
-        siglip_model=str(tiny_flat),
-        ocr_engine=FakeOcr([]),
-    )
+    comp = siglip_compressor(tiny_flat)
     scorer = comp.router.locator.patch_scorer  # type: ignore[attr-defined]
     assert isinstance(scorer, SiglipPatchScorer)
     scorer.analyzer = SiglipImageAnalyzer(str(tiny_flat) + "-missing", device="cpu")  # weights gone
