@@ -13,6 +13,9 @@ from headroom_core.analyzers import EmbeddedImageAnalyzer
 from headroom_core.costs import CostModel
 from headroom_core.ocr import OcrEngine, OcrResult
 
+#: What the adapter tests' fake OCR reads in every image (``fixed_compressor`` in tests/conftest.py).
+OCR_LINES = ["INVOICE 2026-117", "Total due: 1,284.00 EUR", "Pay by 12 March 2026"]
+
 TEXT_SIGNALS = ImageSignals(0.95, 0.9, 0.3, 0.2, analyzer="fake", evidence={"text_area_fraction": 0.4})
 
 

@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from _fakes import OCR_LINES, FakeOcr, SilentRouter
 from PIL import Image, ImageDraw, ImageFont
+
+from headroom_core import Box, ImageCompressor, Technique
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -135,3 +138,24 @@ def to_png() -> Callable[..., bytes]:
 @pytest.fixture
 def make_font() -> Callable[[int], ImageFont.FreeTypeFont | ImageFont.ImageFont]:
     return font
+
+
+@pytest.fixture
+def fixed_compressor() -> Callable[..., ImageCompressor]:
+    """``fixed_compressor(technique, provider="openai", region=None, **options)``: a compressor whose
+    router always decides ``technique`` (no image signals), and whose TRANSCODE reads
+    :data:`_fakes.OCR_LINES` (see the ``ocr_lines`` fixture). Used by the adapter tests."""
+
+    def make(
+        technique: Technique, provider: str = "openai", region: Box | None = None, **options: Any
+    ) -> ImageCompressor:
+        options.setdefault("ocr_engine", FakeOcr(OCR_LINES))
+        return ImageCompressor(provider, router=SilentRouter(technique, region), **options)
+
+    return make
+
+
+@pytest.fixture
+def ocr_lines() -> list[str]:
+    """What the fake OCR engine of ``fixed_compressor`` reads in every image."""
+    return list(OCR_LINES)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
-from _fakes import FakeOcr
 from _fakes import SilentRouter as FixedRouter
 
 pytest.importorskip("langchain_core")
@@ -28,10 +27,6 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from PIL import Image
 from pydantic import Field
-
-from headroom_core import Box, ImageCompressor, Technique
-
-OCR_LINES = ["INVOICE 2026-117", "Total due: 1,284.00 EUR", "Pay by 12 March 2026"]
 
 
 class RecordingChatModel(BaseChatModel):
@@ -108,26 +103,6 @@ def png_b64(img: Image.Image, fmt: str = "PNG") -> str:
     buf = io.BytesIO()
     img.save(buf, format=fmt)
     return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-@pytest.fixture
-def fixed_compressor() -> Callable[..., ImageCompressor]:
-    """``fixed_compressor(technique, provider="openai", region=None, **options)``; TRANSCODE reads
-    :data:`OCR_LINES` (see the ``ocr_lines`` fixture)."""
-
-    def make(
-        technique: Technique, provider: str = "openai", region: Box | None = None, **options: Any
-    ) -> ImageCompressor:
-        options.setdefault("ocr_engine", FakeOcr(OCR_LINES))
-        return ImageCompressor(provider, router=FixedRouter(technique, region), **options)
-
-    return make
-
-
-@pytest.fixture
-def ocr_lines() -> list[str]:
-    """What the fake OCR engine of ``fixed_compressor`` reads in every image."""
-    return list(OCR_LINES)
 
 
 @pytest.fixture

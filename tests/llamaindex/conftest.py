@@ -10,8 +10,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from _fakes import FakeOcr
-from _fakes import SilentRouter as FixedRouter
 
 pytest.importorskip("llama_index.core")
 
@@ -32,10 +30,6 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from PIL import Image
 from pydantic import Field
-
-from headroom_core import Box, ImageCompressor, Technique
-
-OCR_LINES = ["INVOICE 2026-117", "Total due: 1,284.00 EUR", "Pay by 12 March 2026"]
 
 
 class RecordingLLM(CustomLLM):
@@ -120,24 +114,6 @@ def size_of(data: bytes | str) -> tuple[int, int]:
 
 def block_size(block: ImageBlock) -> tuple[int, int]:
     return size_of(block.resolve_image().read())
-
-
-@pytest.fixture
-def fixed_compressor() -> Callable[..., ImageCompressor]:
-    """``fixed_compressor(technique, provider="openai", region=None, **options)``."""
-
-    def make(
-        technique: Technique, provider: str = "openai", region: Box | None = None, **options: Any
-    ) -> ImageCompressor:
-        options.setdefault("ocr_engine", FakeOcr(OCR_LINES))
-        return ImageCompressor(provider, router=FixedRouter(technique, region), **options)
-
-    return make
-
-
-@pytest.fixture
-def ocr_lines() -> list[str]:
-    return list(OCR_LINES)
 
 
 @pytest.fixture
