@@ -17,14 +17,14 @@ from llama_index.core.base.llms.types import (
     CompletionResponseGen,
     LLMMetadata,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SerializeAsAny
+from llama_index.core.bridge.pydantic import Field, SerializeAsAny
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.llm import LLM
 
-from headroom_core import CompressionResult, ConfigurationError, ImageCompressor
+from headroom_core import ImageCompressor
 
 from ._chat import compress_chat_messages_with_result
-from ._images import require_fetch_policy
+from ._compressing import CompressingComponent, make_compressor
 
 __all__ = ["ImageCompressingLLM", "infer_llm_provider_model"]
 
@@ -65,7 +65,7 @@ def infer_llm_provider_model(llm: LLM) -> tuple[str | None, str | None]:
     return None, model
 
 
-class ImageCompressingLLM(LLM):
+class ImageCompressingLLM(CompressingComponent, LLM):
     """Wraps an LLM so that ``chat``/``achat``/``stream_chat``/``astream_chat`` send compressed images.
 
     The ``ImageBlock``s of the messages go through :func:`~headroom_llamaindex.compress_chat_messages`
@@ -80,15 +80,6 @@ class ImageCompressingLLM(LLM):
     """
 
     llm: SerializeAsAny[LLM] = Field(description="The wrapped LLM.")
-    provider: str = Field(default="openai", description="Target provider: openai, anthropic or google.")
-    model: str | None = Field(default=None, description="Target model name for the token rules.")
-    allow_remote: bool = Field(
-        default=False,
-        description="Offer http(s) image URLs to the core (fetched only under its fetch policy).",
-    )
-
-    _compressor: ImageCompressor = PrivateAttr()
-    _last_result: CompressionResult | None = PrivateAttr(default=None)
 
     def __init__(
         self,
@@ -117,12 +108,7 @@ class ImageCompressingLLM(LLM):
             "callback_manager": llm.callback_manager,
         }
         super().__init__(**fields)
-        if compressor is not None and options:
-            raise ConfigurationError(f"options {sorted(options)} apply only when no compressor is given")
-        self._compressor = (
-            compressor if compressor is not None else ImageCompressor(target, target_model, **options)
-        )
-        require_fetch_policy(self._compressor, allow_remote)
+        self._attach(make_compressor(compressor, target, target_model, options))
 
     @classmethod
     def class_name(cls) -> str:
@@ -131,14 +117,6 @@ class ImageCompressingLLM(LLM):
     @property
     def metadata(self) -> LLMMetadata:
         return self.llm.metadata
-
-    @property
-    def compressor(self) -> ImageCompressor:
-        return self._compressor
-
-    @property
-    def last_result(self) -> CompressionResult | None:
-        return self._last_result
 
     def compress(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
         """The messages the wrapped LLM receives (the given ones are not modified)."""

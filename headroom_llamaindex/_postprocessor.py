@@ -7,18 +7,17 @@ import dataclasses
 import logging
 from typing import Any
 
-from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import ImageNode, NodeWithScore, QueryBundle, TextNode
 
 from headroom_core import (
     CompressionResult,
-    ConfigurationError,
     ImageCompressor,
     ImageResult,
     get_cost_model,
 )
 
+from ._compressing import CompressingComponent, make_compressor
 from ._images import (
     Rewritten,
     data_url,
@@ -26,7 +25,6 @@ from ._images import (
     is_remote,
     local_file_url,
     read_rewritten,
-    require_fetch_policy,
 )
 
 __all__ = ["SOURCE_IMAGE_KEYS", "ImageCompressionPostprocessor"]
@@ -77,7 +75,7 @@ def _hidden(keys: list[str]) -> list[str]:
     return [*keys, *(key for key in SOURCE_IMAGE_KEYS if key not in keys)]
 
 
-class ImageCompressionPostprocessor(BaseNodePostprocessor):
+class ImageCompressionPostprocessor(CompressingComponent, BaseNodePostprocessor):
     """Compresses the ``ImageNode``s a retriever returned, for the query being answered.
 
     Plugs into any query or chat engine through ``node_postprocessors=[...]`` (for example
@@ -97,19 +95,6 @@ class ImageCompressionPostprocessor(BaseNodePostprocessor):
     so (see ``ImageResult.error``).
     """
 
-    provider: str = Field(
-        default="openai",
-        description="Target provider: openai, anthropic or google (default: the compressor's).",
-    )
-    model: str | None = Field(default=None, description="Target model name for the token rules.")
-    allow_remote: bool = Field(
-        default=False,
-        description="Offer http(s) image URLs to the core (fetched only under its fetch policy).",
-    )
-
-    _compressor: ImageCompressor = PrivateAttr()
-    _last_result: CompressionResult | None = PrivateAttr(default=None)
-
     def __init__(
         self,
         provider: str | None = None,
@@ -119,29 +104,16 @@ class ImageCompressionPostprocessor(BaseNodePostprocessor):
         compressor: ImageCompressor | None = None,
         **options: Any,
     ) -> None:
-        if compressor is not None and options:
-            raise ConfigurationError(f"options {sorted(options)} apply only when no compressor is given")
-        if compressor is None:
-            compressor = ImageCompressor(provider or "openai", model, **options)
+        compressor = make_compressor(compressor, provider or "openai", model, options)
         target = provider or compressor.provider
         target_model = model if model is not None or target != compressor.provider else compressor.model
         fields: dict[str, Any] = {"provider": target, "model": target_model, "allow_remote": allow_remote}
         super().__init__(**fields)
-        self._compressor = compressor
-        require_fetch_policy(self._compressor, allow_remote)
+        self._attach(compressor)
 
     @classmethod
     def class_name(cls) -> str:
         return "HeadroomImageCompressionPostprocessor"
-
-    @property
-    def compressor(self) -> ImageCompressor:
-        return self._compressor
-
-    @property
-    def last_result(self) -> CompressionResult | None:
-        """The result of the most recent call (with concurrent calls, whichever finished last)."""
-        return self._last_result
 
     def _postprocess_nodes(
         self,
