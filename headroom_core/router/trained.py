@@ -355,12 +355,13 @@ class TrainedRouter(FusedRouter):
         num_threads: int | None = 1,
         head: QueryHead | str | Path | None = None,
     ) -> None:
-        if encoder is None:
-            encoder = MiniLMEncoder(
-                model_name_or_path, backend=backend, device=device, num_threads=num_threads
-            )
-        elif model_name_or_path is not None:
-            raise ConfigurationError("pass either encoder= or model_name_or_path=, not both")
-        encoder.check()  # packages and files present? (cheap; nothing loads yet)
-        classifier = MiniLMQueryClassifier(encoder, head=head)
+        classifier = MiniLMQueryClassifier(
+            encoder,
+            head=head,
+            model_name_or_path=model_name_or_path,
+            backend=backend,
+            device=device,
+            num_threads=num_threads,
+        )
+        classifier.encoder.check()  # packages and files present? (cheap; nothing loads yet)
         super().__init__(classifier, analyzer=analyzer, locator=locator, policy=policy)
