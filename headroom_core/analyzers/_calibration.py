@@ -176,6 +176,15 @@ class _Canvas:
         self.boxes: list[Box] = []
         self.heights: list[int] = []
 
+    @classmethod
+    def over(cls, image: Image.Image) -> _Canvas:
+        """A canvas drawing on a copy of ``image``."""
+        canvas = cls.__new__(cls)
+        canvas.image = image.copy()
+        canvas.draw = ImageDraw.Draw(canvas.image)
+        canvas.boxes, canvas.heights = [], []
+        return canvas
+
     def text(self, xy: tuple[float, float], s: str, font: Font, fill: RGB, record: bool = True) -> Box:
         self.draw.text(xy, s, font=font, fill=fill)
         x0, y0, x1, y1 = (round(v) for v in self.draw.textbbox(xy, s, font=font))
@@ -974,11 +983,8 @@ def _photo_variant(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
 
 
 def gen_photo_sign(photo: Image.Image, labels: tuple[float, float], rng: np.random.Generator) -> Gen:
-    img = _photo_variant(photo, rng)
-    w, h = img.size
-    c = _Canvas(img.size, (0, 0, 0))
-    c.image = img.copy()
-    c.draw = ImageDraw.Draw(c.image)
+    c = _Canvas.over(_photo_variant(photo, rng))
+    w, h = c.image.size
     fs = max(9, int(h * float(rng.uniform(0.018, 0.07))))
     font = _font("sans", fs, rng, index=int(rng.integers(2)))
     text = " ".join(_WORDS[int(i)].upper() for i in rng.integers(len(_WORDS), size=int(rng.integers(1, 3))))
@@ -1013,11 +1019,8 @@ def gen_photo_sign(photo: Image.Image, labels: tuple[float, float], rng: np.rand
 
 
 def gen_photo_caption(photo: Image.Image, labels: tuple[float, float], rng: np.random.Generator) -> Gen:
-    img = _photo_variant(photo, rng)
-    w, h = img.size
-    c = _Canvas(img.size, (0, 0, 0))
-    c.image = img.copy()
-    c.draw = ImageDraw.Draw(c.image)
+    c = _Canvas.over(_photo_variant(photo, rng))
+    w, h = c.image.size
     fs = max(10, int(h * float(rng.uniform(0.03, 0.08))))
     font = _font("sans", fs, index=1)
     text = _sentence(rng, int(rng.integers(2, 6))).upper()
