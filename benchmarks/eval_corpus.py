@@ -16,8 +16,11 @@ Images no one here made, all from package registries:
 - **photos**: the photos bundled in scikit-image, scikit-learn and matplotlib, and ``mate-backgrounds``.
 
 Question kinds: ``transcribe``, ``field`` (a named line, label or heading), ``region`` (text at a place),
-``gist`` and ``detail``; each with the string that answers it where one exists (``None`` for the gist and
-photo details). Candidates are best effort: the evaluator drops a case whose answer is not OCR-readable
+``gist`` and ``detail``; each with the string that answers it where one exists. A gist question about
+a text image carries its headline (a page's tallest heading, or its body text when it has none; a
+chart's title; a documentation page's main heading): the gist of a text image is at least its
+headline. ``None`` for the gist of photos, of GUI screenshots and of untitled charts, and for photo
+details. Candidates are best effort: the evaluator drops a case whose answer is not OCR-readable
 in the original image.
 
 The corpus is built once into ``CACHE_DIR/corpus-{quick,full}/cases.jsonl`` (rendered images under
@@ -385,8 +388,21 @@ def _page_questions(stem: str, width: float, height: float, lines: list[_Line], 
         if cands:
             qs.append(("region", question, cands[0].text))
             break
-    qs.append(("gist", "What is this page about?", None))
+    qs.append(("gist", "What is this page about?", _page_headline(lines, region_text, middle)))
     return qs
+
+
+def _page_headline(lines: list[_Line], usable: Callable[[_Line], bool], middle: list[_Line]) -> str | None:
+    """What a gist question about a page needs: its headline, the tallest line set at least 1.25 x
+    the body's height (a title or section heading), or, on a page with no heading, its body text
+    (the middle line that the transcribe question uses): a page's gist is at least its headline."""
+    if not lines:
+        return None
+    body = sorted(ln.y1 - ln.y0 for ln in lines)[len(lines) // 2]
+    heads = [ln for ln in lines if ln.y1 - ln.y0 >= 1.25 * body and _plain(ln.text) and usable(ln)]
+    if heads:
+        return max(heads, key=lambda ln: (ln.y1 - ln.y0, -ln.y0)).text
+    return middle[0].text if middle else None
 
 
 def _documents(n: int, work: Path, quick: bool) -> list[_Image]:
@@ -417,7 +433,7 @@ def _documents(n: int, work: Path, quick: bool) -> list[_Image]:
         if not lines:
             continue
         qs = _page_questions(stem, width, height, lines, len(images))
-        if sum(1 for q in qs if q[2] is not None) < 2:
+        if sum(1 for q in qs if q[2] is not None and q[0] != "gist") < 2:
             continue
         taken[pdf_name] += 1
         path = _copy(ocr.PAGES / entry["image"], work / "documents" / entry["image"])
@@ -618,13 +634,16 @@ def _gnuplot_program(script: str, out_stem: str, size: tuple[int, int]) -> tuple
     return "\n".join(lines) + "\n", segs
 
 
+CHART_TITLE_QUESTION = "What is the title of this chart?"
+
+
 def _chart_questions(seg: _Segment) -> list[tuple[str, str, str | None]]:
     def ok(s: str | None) -> bool:
         return s is not None and _plain(s) and 3 <= len(s) <= 80 and "\n" not in s
 
     qs: list[tuple[str, str, str | None]] = []
     if ok(seg.title):
-        qs.append(("field", "What is the title of this chart?", seg.title))
+        qs.append(("field", CHART_TITLE_QUESTION, seg.title))
     if ok(seg.xlabel):
         qs.append(("field", "What is the label of the x axis?", seg.xlabel))
     if ok(seg.ylabel):
@@ -708,7 +727,9 @@ def _charts(n: int, work: Path, quick: bool) -> list[_Image]:
         # the segment with the most answerable questions (the first among equals)
         best = max(found, key=lambda f: (len(f["questions"]), -f["segment"]))
         qs = [tuple(q) for q in best["questions"]]
-        qs.append(("gist", "What does this chart show?", None))
+        # the gist of a chart with a title is at least its title; without one, its shape
+        title = next((q[2] for q in qs if q[1] == CHART_TITLE_QUESTION), None)
+        qs.append(("gist", "What does this chart show?", title))
         name = demo.name.split(".")[0]
         image_id = f"charts/{name}_s{best['segment']:02d}_{size[0]}x{size[1]}"
         source = f"deb:gnuplot-doc/usr/share/doc/gnuplot/examples/{demo.name} plot {best['segment'] + 1}"
@@ -847,6 +868,8 @@ def _pydoc_questions(lines: list[_DomLine], width: int, height: int, index: int)
         (ln, t) for ln, t, ok in whole if ok and ln.tag in ("H1", "H2", "H3") and not ln.side and not ln.nav
     ]
     h1 = [(ln, t) for ln, t in heads if ln.tag == "H1"]
+    # the gist of a documentation page is at least its main heading, or its first one on screen
+    headline = h1[0][1] if h1 else heads[0][1] if heads else None
     # the first item of the sidebar, if it is readable (not the second one instead)
     side = [(ln, t) for ln, t, ok in whole if ln.side and ln.tag == "LI"][:1]
     side = [(ln, t) for ln, t in side if any(ok for b, _, ok in whole if b is ln)]
@@ -873,7 +896,7 @@ def _pydoc_questions(lines: list[_DomLine], width: int, height: int, index: int)
     if (index // 2) % 2 and bottom:  # viewports alternate with the index: every pairing occurs
         last = max(bottom, key=lambda ln: (ln.y1, -ln.x0))
         qs.append(("region", "What does the last line at the bottom of the screen say?", last.text))
-        qs.append(("gist", "What is this page about?", None))
+        qs.append(("gist", "What is this page about?", headline))
         return qs
     corner = [ln for ln in lines if ln.full and ln.y0 < 0.2 * height and ln.x0 < 0.5 * width]
     corner.sort(key=lambda ln: (ln.y0 + 0.5 * ln.x0, ln.x0))
@@ -888,7 +911,7 @@ def _pydoc_questions(lines: list[_DomLine], width: int, height: int, index: int)
         if good_phrases:
             qs.append(("region", "What does the text in the top-left of the screen say?", good_phrases[0]))
             break
-    qs.append(("gist", "What is this page about?", None))
+    qs.append(("gist", "What is this page about?", headline))
     return qs
 
 
@@ -954,7 +977,7 @@ def _pydoc_shots(n: int, work: Path) -> list[_Image]:
             continue
         lines = _dom_lines(json.loads(meta.read_text()))
         qs = _pydoc_questions(lines, vw, vh, i)
-        if sum(1 for q in qs if q[2] is not None) < 2:
+        if sum(1 for q in qs if q[2] is not None and q[0] != "gist") < 2:
             continue
         rel = page_file.relative_to(tree)
         source = f"deb:python3.11-doc/{rel} (chromium {vw}x{vh})"

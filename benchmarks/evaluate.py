@@ -15,8 +15,10 @@ packages) and every provider/model in :data:`PROVIDERS`, it records:
 
 "Kept" (DESIGN section 6): an answer string is kept when it is in the TRANSCODE text, or OCR-readable
 in the image sent *as the provider sees it* (the sent image resized to the size the provider bills
-and looks at; Gemini's fixed-budget levels by its token density). A question with no answer string
-(gist, a detail of a photo) is lost when a photo is transcoded or when only a crop is sent. A case is
+and looks at; Gemini's fixed-budget levels by its token density). A gist question about a text image
+has its headline as answer string (see ``eval_corpus.py``). A gist is lost when only a crop is sent,
+or when a photo or a chart is sent as text (their gist is in the pixels); a question with no answer
+string (the gist of a photo, a detail of a photo) is lost the same ways. A case is
 *answerable* for a provider when at least one output (the original included) keeps its answer; the
 rates below are over answerable cases.
 
@@ -220,13 +222,18 @@ class Sent:
     note: str = ""
 
 
+#: Categories whose gist is in their pixels (a scene, a plot's shape): sent as text, the gist is lost.
+GIST_IN_PIXELS = ("photos", "charts")
+
+
 def kept(sent: Sent, case: EvalCase, reader: Reader, cost_model: CostModel) -> bool:
     tech = sent.technique
-    if case.answer is None:
+    if case.kind == "gist" or case.answer is None:
         if tech == Technique.CROP.value:
             return False
-        if sent.text is not None:
-            return case.category != "photos" and bool(sent.text.strip())
+        if sent.text is not None and (case.category in GIST_IN_PIXELS or not sent.text.strip()):
+            return False
+    if case.answer is None:
         return True
     if sent.text is not None:
         return norm(case.answer) in norm(sent.text)
