@@ -5,8 +5,9 @@ What it measures (on a copy box-reduced by an integer factor to a long side of 0
 
 - text lines: a classical detector (``_detector.py``) proposes line candidates, a fitted logistic
   model scores each one, and the accepted lines' heights are re-measured on the ORIGINAL pixels
-  (ink rows of a full-resolution crop), so ``median_text_height_px`` / ``min_text_height_px`` are in
-  the caller's pixels. Text height = the ink height of a line, top of ascenders to bottom of
+  (ink rows of a full-resolution crop), so ``median_text_height_px``, ``min_text_height_px`` and
+  ``headline_text_height_px`` (the tallest text-shaped line: a title or heading) are in the caller's
+  pixels. Text height = the ink height of a line, top of ascenders to bottom of
   descenders, which for mixed-case Latin text is close to the font size in pixels;
 - background uniformity (share of the dominant quantised colour), flat-tile fraction, colour count,
   edge density, colourfulness, grey-level entropy, the detail a 512-px rendition would lose, and the
@@ -383,6 +384,7 @@ def measure(
     long_side = max(width, height)
     median_h: float | None = None
     min_h: float | None = None
+    headline_h: float | None = None
     small_text = 0.0
     if heights:
         hs = np.asarray(heights, dtype=np.float64)
@@ -390,6 +392,10 @@ def measure(
         widths = np.asarray([tl.box.width for tl in lines], dtype=np.float64)
         solid = hs[(hs >= 0.4 * median_h) & (widths >= 2.0 * hs)]
         min_h = float(solid.min()) if solid.size else float(hs.min())
+        # the headline: the tallest line shaped like text (a title, a heading), not taller than a
+        # quarter of the image (a band of texture is not a line)
+        shaped = hs[(widths >= 2.0 * hs) & (hs <= 0.25 * height)]
+        headline_h = float(shaped.max()) if shaped.size else median_h
         small_text = float(np.mean(hs * 512.0 / long_side < _LEGIBLE_AT_512))
     rows = np.zeros(height + 1, dtype=np.int32)
     for tl in lines:
@@ -431,6 +437,7 @@ def measure(
         "text_area_fraction": round(text_area, 5),
         "median_text_height_px": None if median_h is None else round(median_h, 2),
         "min_text_height_px": None if min_h is None else round(min_h, 2),
+        "headline_text_height_px": None if headline_h is None else round(headline_h, 2),
         "small_text_fraction": round(small_text, 4),
         "text_rows_fraction": round(text_rows, 4),
         "text_left_alignment": round(aligned, 4),

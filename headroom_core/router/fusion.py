@@ -6,9 +6,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
 2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
    ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
    checked again by the TRANSCODE applier after reading: rule 2b/2c.)
-3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the text would fall
-   below ``min_legible_text_px`` at the size the provider will look at, or, on a text-dominated
-   image (as in rule 2), when small detail is likely (``has_small_details``: small print). 3b. A
+3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
+   (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
+   the size the provider will look at: the gist of a text image is at least its headline, and its
+   body text is not needed for a gist. Where no text height was measured, it is refused on a
+   text-dominated image (as in rule 2) when small detail is likely (``has_small_details``). 3b. A
    text-dominated image is then sent as its text (its gist is its text; the applier still refuses
    text dearer than the image), anything else is kept (PRESERVE). Small detail alone does not
    refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
@@ -30,9 +32,10 @@ from .policy import DEFAULT_POLICY, RoutingPolicy
 __all__ = ["fuse"]
 
 
-def _text_height(signals: ImageSignals) -> float | None:
+def _headline_height(signals: ImageSignals) -> float | None:
+    """The height of the image's headline text in pixels (an analyzer without one: its median)."""
     ev = signals.evidence
-    for key in ("median_text_height_px", "min_text_height_px"):
+    for key in ("headline_text_height_px", "median_text_height_px", "min_text_height_px"):
         value = ev.get(key)
         if isinstance(value, int | float) and value > 0:
             return float(value)
@@ -120,20 +123,17 @@ def fuse(
         # Rule 3: legibility and detail at the low size, where the image has text.
         if signals is not None and signals.has_text >= policy.legibility_has_text:
             refused = None
-            height = _text_height(signals)
+            height = _headline_height(signals)
             text_dominated = _not_text_dominated(signals, policy) is None
-            if (
-                height is not None
-                and low_view_scale is not None
-                and height * low_view_scale < policy.min_legible_text_px
-            ):
-                refused = (
-                    f"text {height:.0f} px tall would be {height * low_view_scale:.1f} px "
-                    f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
-                )
+            if height is not None and low_view_scale is not None:
+                if height * low_view_scale < policy.min_legible_text_px:
+                    refused = (
+                        f"its headline text, {height:.0f} px tall, would be {height * low_view_scale:.1f} px "
+                        f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
+                    )
             elif text_dominated and signals.has_small_details >= policy.full_low_max_small_details:
                 refused = (
-                    f"has_small_details {signals.has_small_details:.2f} >= "
+                    f"no text height measured and has_small_details {signals.has_small_details:.2f} >= "
                     f"full_low_max_small_details {policy.full_low_max_small_details}"
                 )
             if refused is not None:
@@ -148,7 +148,7 @@ def fuse(
         return decision(
             Technique.FULL_LOW,
             "a gist/scene question: the low version keeps what it needs"
-            + (f" (text stays legible, has_text {signals.has_text:.2f})" if signals else ""),
+            + (f" (its headline stays legible, has_text {signals.has_text:.2f})" if signals else ""),
         )
 
     if query_prediction is Technique.CROP:

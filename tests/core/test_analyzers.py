@@ -350,6 +350,26 @@ def test_min_height_finds_the_footnote(analyzer: EmbeddedImageAnalyzer) -> None:
     assert abs(s.evidence["min_text_height_px"] - min(notes)) <= 0.25 * min(notes) + 1
 
 
+def test_headline_height_is_the_title_not_the_body(analyzer: EmbeddedImageAnalyzer) -> None:
+    img, body = draw_lines((1600, 1200), 16, spacing=1.6)
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 1600, 150), fill="white")
+    title = "Quarterly report on regional rainfall"
+    bb = d.textbbox((60, 40), title, font=font(56))
+    d.text((60, 40), title, font=font(56), fill="black")
+    s = analyzer.analyze(img)
+    headline = s.evidence["headline_text_height_px"]
+    truth = bb[3] - bb[1]
+    assert headline is not None and abs(headline - truth) <= 0.25 * truth, (headline, truth)
+    assert abs(s.evidence["median_text_height_px"] - statistics.median(body)) <= 0.25 * statistics.median(
+        body
+    )
+    # a page with no title: the headline is the body's own height
+    plain, heights = draw_lines((1600, 1200), 16, spacing=1.6)
+    h = analyzer.analyze(plain).evidence["headline_text_height_px"]
+    assert h is not None and h <= 1.3 * max(heights), (h, max(heights))
+
+
 # -- robustness ------------------------------------------------------------------------------------
 
 

@@ -112,6 +112,29 @@ def test_rule3b_illegible_text_dominated_page_is_sent_as_its_text() -> None:
     assert d2.technique is Technique.TRANSCODE and "has_small_details" in d2.reason
 
 
+def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
+    # body text 10 px -> 4 px at the low size, title 40 px -> 16 px: the gist (the title) survives
+    page = signals(
+        has_text=0.95,
+        is_document=0.9,
+        has_small_details=0.95,
+        median_text_height_px=10,
+        headline_text_height_px=40,
+    )
+    d, _ = run(Technique.FULL_LOW, 0.9, page, scale=0.4)
+    assert d.technique is Technique.FULL_LOW and "headline stays legible" in d.reason
+    # a title of 20 px -> 8 px is not legible: the page is sent as its text
+    small_title = signals(
+        has_text=0.95, is_document=0.9, median_text_height_px=10, headline_text_height_px=20
+    )
+    d2, _ = run(Technique.FULL_LOW, 0.9, small_title, scale=0.4)
+    assert d2.technique is Technique.TRANSCODE and "headline text, 20 px tall, would be 8.0 px" in d2.reason
+    # the threshold itself: exactly min_legible_text_px at the low size is legible
+    edge = signals(has_text=0.9, headline_text_height_px=POLICY.min_legible_text_px / 0.5)
+    assert run(Technique.FULL_LOW, 0.9, edge, scale=0.5)[0].technique is Technique.FULL_LOW
+    assert run(Technique.FULL_LOW, 0.9, edge, scale=0.49)[0].technique is Technique.PRESERVE
+
+
 def test_rule3_text_height_ignored_without_text() -> None:
     photo = signals(has_text=0.1, median_text_height_px=5)
     assert run(Technique.FULL_LOW, 0.9, photo, scale=0.1)[0].technique is Technique.FULL_LOW
