@@ -15,8 +15,9 @@ better than a fixed part of the page:
   on that side of a vertical gutter;
 - nth / last row: the nth band of text lines (of the table rows when the page has a table and the
   question says "row", not "line"); the last comes with the row before it (a page number or a footer
-  may be what sits last); the
-  band after it is included, since people count a table's header row or not;
+  may be what sits last) and, for a line, with the rows ending within a few line heights above it
+  (another column, such as a body beside a longer sidebar, may end just above); after the nth table
+  row the next is included, since people count a table's header row or not;
 - half, centre: the elements inside that part of the page.
 
 Only when no element is there does a cue fall back to the fixed part of the page, with the lowest
@@ -538,6 +539,10 @@ def _table_rows(lines: Sequence[Box], bands: list[list[int]]) -> list[list[int]]
     return best
 
 
+#: "The last line": rows ending within this many line heights above the last row's top come too.
+LAST_LINE_REACH_HEIGHTS = 3.0
+
+
 def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     if not layout.lines or cue.ordinal is None:
         return None
@@ -558,6 +563,17 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     elif n < 0 and idx >= 1:
         chosen.insert(0, idx - 1)  # a page number or a footer may be what sits last
         note = ", with the row before it in case the last is a page number or footer"
+        if what == "text row":
+            # another column (a body beside a longer sidebar) may end a little higher up
+            last_top = min(lines[i].top for i in rows[idx])
+            reach = last_top - LAST_LINE_REACH_HEIGHTS * median_height(lines)
+            above = [k for k in range(idx - 1) if max(lines[i].bottom for i in rows[k]) >= reach]
+            if above:
+                chosen = above + chosen
+                note = (
+                    f", with the rows up to {LAST_LINE_REACH_HEIGHTS:g} line heights above it (a page "
+                    "number or footer may sit last, another column may end just above)"
+                )
     box = union_all(lines[i] for k in chosen for i in rows[k])
     assert box is not None
     ordinal = "last" if n < 0 else f"#{n}"

@@ -382,6 +382,22 @@ def test_last_line_of_a_page_is_a_line_not_a_table_row_and_keeps_the_row_above()
     assert r.box.top > table[3][0].bottom and "page number" in r.evidence
 
 
+def test_last_line_of_a_two_column_screen_reaches_the_column_that_ends_higher() -> None:
+    # a sidebar that runs to the bottom of the screen beside a body that ends two lines higher
+    sidebar = [Box(20, 100 + i * 20, 230, 114 + i * 20) for i in range(35)]  # last one: 780-794
+    body = [Box(300, 140 + i * 40, 1200, 156 + i * 40) for i in range(16)]  # last one: 740-756
+    loc = QueryRegionLocator(ocr_engine=None)
+    r = loc.locate(
+        blank(1280, 800),
+        "What does the last line at the bottom of the screen say?",
+        signals_with(sidebar + body),
+    )
+    assert r is not None and inside(sidebar[-1], r.box) and inside(body[-1], r.box)
+    assert "another column" in r.evidence
+    # the body's next-to-last line ends more than 3 line heights above the last row: beyond the reach
+    assert not inside(body[-2], r.box) and r.box.top > body[-2].bottom - 1
+
+
 def test_legend_on_a_drawn_chart() -> None:
     img = blank(1000, 700)
     d = ImageDraw.Draw(img)
