@@ -376,7 +376,9 @@ def _page_questions(stem: str, width: float, height: float, lines: list[_Line], 
         (ln for ln in lines if ln.y0 >= 0.85 * height and ln.x0 >= 0.45 * width and region_text(ln)),
         key=lambda ln: (-ln.y1, -ln.x1),
     )
-    last = sorted((ln for ln in lines if ln.y0 >= 0.8 * height and region_text(ln)), key=lambda ln: -ln.y1)
+    # the page's last line, past a page number: asked only when that line itself can answer
+    bottom = sorted((ln for ln in lines if not _page_number(ln.text)), key=lambda ln: (-ln.y1, ln.x0))
+    last = [bottom[0]] if bottom and bottom[0].y0 >= 0.8 * height and region_text(bottom[0]) else []
     regions = [
         ("What is the heading at the top of the page?", top),
         ("What is written in the bottom-right corner?", corner),
@@ -390,6 +392,12 @@ def _page_questions(stem: str, width: float, height: float, lines: list[_Line], 
             break
     qs.append(("gist", "What is this page about?", _page_headline(lines, region_text, middle)))
     return qs
+
+
+def _page_number(text: str) -> bool:
+    """A page number or a short running footer item ("12", "- 12 -", "xiv", "Page 3")."""
+    t = re.sub(r"(?i)^page\s+|[\s\-–—.]", "", text)
+    return bool(re.fullmatch(r"\d{1,4}|(?i:[ivxlc]{1,6})", t))
 
 
 def _page_headline(lines: list[_Line], usable: Callable[[_Line], bool], middle: list[_Line]) -> str | None:
@@ -884,17 +892,18 @@ def _pydoc_questions(lines: list[_DomLine], width: int, height: int, index: int)
         question, answer = fields[(index + index // 2) % len(fields)]
         qs.append(("field", question, answer))
     used = {_norm(q[2]) for q in qs if q[2]}
-    bottom = [
-        ln
-        for ln in body
-        if good(ln, 3)
-        and _long_word(ln.text)
-        and ln.y0 > 0.75 * height
-        and _norm(ln.text) not in used
-        and not _leaders(ln.text)
-    ]
-    if (index // 2) % 2 and bottom:  # viewports alternate with the index: every pairing occurs
-        last = max(bottom, key=lambda ln: (ln.y1, -ln.x0))
+    # the last line on the screen, whatever column it is in: asked only when it can answer
+    shown = [ln for ln in lines if ln.full]
+    last = max(shown, key=lambda ln: (ln.y1, -ln.x0)) if shown else None
+    answers = (
+        last is not None
+        and good(last, 3)
+        and _long_word(last.text)
+        and last.y0 > 0.75 * height
+        and _norm(last.text) not in used
+        and not _leaders(last.text)
+    )
+    if (index // 2) % 2 and answers and last is not None:  # viewports alternate with the index
         qs.append(("region", "What does the last line at the bottom of the screen say?", last.text))
         qs.append(("gist", "What is this page about?", headline))
         return qs
