@@ -9,7 +9,8 @@ better than a fixed part of the page:
 - corner: the cluster of elements nearest the named corner (seeded by the nearest one, grown by
   elements within a gap of about a text line);
 - header / footer: the topmost / bottommost band of elements, cut at the first clear vertical gap;
-- title: the largest text near the top (or the topmost line when no text stands out);
+- title: the largest text near the top (or the topmost line when no text stands out); with the top
+  band too when the question also says "at the top" and a running header sits above that text;
 - legend: text lines with a colour swatch just left of them, stacked or in a row;
 - left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
   on that side of a vertical gutter;
@@ -317,6 +318,20 @@ def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     return SpatialRegion(box, conf, f"the title ({why})", cue)
 
 
+def _with_header_band(title: SpatialRegion, header: SpatialCue, layout: Layout) -> SpatialRegion:
+    """ "The heading at the top of the page": a running header above the largest heading may be what
+    is meant, so the top band comes too when it lies above the title."""
+    band = _header_footer(header, layout)
+    if band is None or band.box.bottom > title.box.top:
+        return title
+    return SpatialRegion(
+        title.box.union(band.box),
+        title.confidence,
+        f"{title.evidence}, with the top band above it (the question also says where: '{header.phrase}')",
+        title.cue,
+    )
+
+
 def _pixels(image: Image.Image, box: Box) -> npt.NDArray[np.int16]:
     return np.asarray(image.crop(box.as_tuple()), dtype=np.int16).reshape(box.height, box.width, 3)
 
@@ -611,6 +626,9 @@ def locate_spatial(cues: Sequence[SpatialCue], layout: Layout, image: Image.Imag
             found = _legend(cue, layout, image)
         elif cue.kind == "title":
             found = _title(cue, layout)
+            header = next((c for c in ordered if c.kind == "header"), None)
+            if found is not None and header is not None:
+                found = _with_header_band(found, header, layout)
         elif cue.kind == "row":
             found = _row(cue, layout)
         elif cue.kind in ("header", "footer"):

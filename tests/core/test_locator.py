@@ -313,6 +313,26 @@ def draw_page() -> tuple[Image.Image, list[Box]]:
     return img, boxes
 
 
+def test_heading_at_the_top_takes_the_running_header_above_the_largest_heading() -> None:
+    img = blank(1000, 1300)
+    d = ImageDraw.Draw(img)
+    boxes: list[Box] = []
+    for xy, text, size in [
+        ((60, 40), "Chapter 7: Connections", 14),  # running header
+        ((60, 300), "7.5 Binary connections", 28),  # the section heading, larger
+        *(((60, 360 + i * 28), f"body text line {i} about binary files", 15) for i in range(20)),
+    ]:
+        d.text(xy, text, font=font(size), fill="black")
+        boxes.append(Box(*(int(v) for v in d.textbbox(xy, text, font=font(size)))))
+    loc = QueryRegionLocator(ocr_engine=None)
+    r = loc.locate(img, "What is the heading at the top of the page?", signals_with(boxes))
+    assert r is not None and inside(boxes[0], r.box) and inside(boxes[1], r.box)
+    assert r.box.bottom < boxes[3].top and "top band" in r.evidence
+    # "the title", with no place named: the largest text alone
+    t = loc.locate(img, "What is the title?", signals_with(boxes))
+    assert t is not None and t.box == boxes[1]
+
+
 def test_top_right_corner_is_the_block_nearest_the_corner() -> None:
     img, boxes = draw_page()
     r = QueryRegionLocator(ocr_engine=None).locate(
