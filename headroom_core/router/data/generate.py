@@ -2552,6 +2552,343 @@ TR_P_HANDREAD = [
     "I:give me the LaTeX for the formula in {im}",
 ]
 
+# ---------------------------------------------------------------- training: breadth (Addendum 3)
+# Issue #4, Addendum 3: the same subject nouns under all four intents. Each slot bank below is shared by
+# the four classes' frames (a document, a scene, an object or a screen gets read, located, described
+# or inspected), so the noun carries no label and only the intent words do. The banks cover many
+# domains (retail, transport, industry, science, home, sports, government, software, health, farming,
+# hospitality, finance, education, leisure). All hand-written for this project.
+
+#: lines per breadth family
+BR_K = {"doc": 120, "scene": 100, "obj_t": 80, "obj": 120, "scr": 60}
+
+# documents and printed pages, many domains
+BR_DOCS = [
+    "guarantee leaflet", "insurance certificate", "goods received note", "packing slip", "purchase order",
+    "quotation", "credit note", "gas bill", "water bill", "phone bill", "council tax bill",
+    "parking ticket", "speeding notice", "tax return", "pension letter", "job offer letter",
+    "reference letter", "CV", "cover letter", "meeting agenda", "board minutes", "project brief",
+    "style guide page", "user manual page", "assembly instructions", "safety data sheet",
+    "product spec sheet", "lab protocol", "conference programme", "event flyer", "festival voucher",
+    "membership card", "gym sign-up form", "school report card", "printed exam paper",
+    "certificate of completion", "diploma", "birth certificate", "vehicle registration document",
+    "service record", "recipe card", "wine list", "drinks menu", "takeaway menu", "price list",
+    "catalogue page", "import licence", "visa application form", "planning application",
+    "court summons", "council bulletin", "parish bulletin", "club circular", "fixture list",
+    "match programme", "race results sheet", "patient information leaflet", "vaccination record",
+    "appointment letter", "vet bill", "release notes page", "API documentation page", "changelog",
+    "terms of service page", "privacy notice", "bug ticket", "sprint report", "grant application",
+    "research poster", "journal abstract", "patent page", "safety notice", "fire evacuation notice",
+    "weekly rota", "picking sheet", "inventory sheet", "stock report", "hotel bill", "car hire agreement",
+    "rental deposit receipt", "loan offer", "share certificate", "dividend notice", "shipping manifest",
+    "bill of lading", "work order", "maintenance log sheet", "inspection report", "quality certificate",
+    "crop spray record", "feed invoice", "grocery receipt", "pharmacy receipt", "fuel receipt",
+    "raffle ticket", "wedding invitation", "funeral order of service", "theatre programme",
+    "museum guide page", "course handout", "training certificate", "election leaflet", "ballot paper",
+    "tenancy deposit form", "mortgage statement", "payroll summary", "expense claim form",
+]
+BR_DOC_T = [
+    "I:read the {dc} out to me",
+    "Q:what does the {dc} say",
+    "I:summarise the {dc} in a few lines",
+    "I:give me the key points of the {dc}",
+    "I:translate the {dc} into English",
+    "I:type up the {dc} so I can edit it",
+    "Q:what date is given on the {dc}",
+    "Q:who issued the {dc}",
+    "Q:what reference number does the {dc} quote",
+    "Q:according to the {dc}, what do I have to do next",
+    "I:pull every date and amount out of the {dc}",
+    "Q:what's the main message of the {dc}",
+    "Q:is there a deadline mentioned anywhere in the {dc}",
+    "Q:what's the name of the organisation on the {dc}",
+    "I:copy the wording of the {dc} into an email",
+    "Q:what's the title of the {dc}",
+    "I:list the items on the {dc}",
+    "I:explain in plain words what the {dc} is telling me",
+    "Q:who is the {dc} for",
+    "I:give me the {dc} as plain text",
+]
+BR_DOC_C = [
+    "Q:what's in the top-right corner of the {dc}",
+    "I:read only the small print at the very bottom of the {dc}",
+    "Q:what does the box in the lower left of the {dc} say",
+    "Q:what's the line directly under the logo on the {dc}",
+    "I:read just the footer of the {dc}",
+    "Q:what's stamped in the corner of the {dc}",
+    "I:zoom in on the header of the {dc} and read it",
+    "Q:what's printed next to the barcode on the {dc}",
+    "Q:what's the entry in the second row, third column of the table on the {dc}",
+    "Q:what's written in the shaded box on the right-hand side of the {dc}",
+    "I:crop to the reference box on the {dc} and tell me what it says",
+    "Q:what does the little stamp at the bottom of the {dc} say",
+    "Q:what's in the field just to the right of the date on the {dc}",
+    "Q:which word is circled on the {dc}",
+    "I:focus on the top half of the {dc}: what's the heading there",
+    "Q:what is printed in the narrow column on the far left of the {dc}",
+]
+BR_DOC_F = [
+    "Q:does the {dc} look official or homemade",
+    "Q:is the {dc} printed in colour or black and white",
+    "Q:what's the overall colour scheme of the {dc}",
+    "I:describe the look of the {dc} in a few words",
+    "Q:is the {dc} mostly text or mostly pictures",
+    "Q:what's the general style of the {dc}: modern or old-fashioned",
+    "Q:does the {dc} look crumpled or neat overall",
+    "Q:is this a photo of the {dc} or a screenshot of it",
+    "Q:what kind of paper does the {dc} seem to be on, glossy or plain",
+    "I:give me a one-line visual impression of the {dc}",
+    "Q:is the {dc} lying on a table or being held up",
+    "Q:does the {dc} look professionally designed",
+]
+BR_DOC_P = [
+    "Q:how many signatures are on the {dc}",
+    "I:count the line items on the {dc}",
+    "Q:is the logo centred on the {dc}",
+    "Q:where on the {dc} is the signature box",
+    "Q:are these two copies of the {dc} identical",
+    "Q:is the scan of the {dc} sharp enough to trust every digit",
+    "Q:is there a stain or tear on the {dc}",
+    "Q:what did someone handwrite on the {dc}",
+    "I:transcribe the handwritten notes in the margin of the {dc}",
+    "Q:how many stamps are on the {dc}",
+    "I:spot the differences between the old and new version of the {dc}",
+    "Q:are the columns on the {dc} aligned properly",
+    "Q:how many pages of the {dc} are shown",
+    "Q:what's the exact hex colour of the heading on the {dc}",
+    "Q:is the signature on the {dc} the same as the one on file",
+]
+
+# places and scenes, many domains
+BR_SCENES = [
+    "a hardware store aisle", "a train platform", "a factory floor", "a chemistry lab", "a kitchen",
+    "a football stadium", "a town hall meeting", "a server room", "a bus depot", "a farmers' market",
+    "a warehouse", "a hospital corridor", "a construction site", "a car park", "a harbour",
+    "a campsite", "a classroom", "a courtroom", "a greenhouse", "a petrol station", "a gym",
+    "a library reading room", "a tennis court", "a swimming pool", "a bike shop", "a laundrette",
+    "a post office", "a recycling centre", "a vineyard", "a fishing village", "a motorway junction",
+    "a fire station", "a polling station", "a wedding reception", "a museum gallery",
+    "a zoo enclosure", "a dentist's waiting room", "a garage workshop", "a print shop", "a newsroom",
+    "a call centre", "a data centre", "a bakery", "a brewery", "a shipyard", "a dairy farm",
+    "an orchard", "a shopping centre", "a night market", "a cinema foyer", "a hotel lobby",
+    "a rooftop bar", "a cricket ground", "a basketball court", "a bowling alley", "a climbing wall",
+    "a marathon finish line", "a school sports day", "a council office", "an airport check-in hall",
+    "a ferry terminal", "a rail yard", "a bus stop", "a taxi rank", "a dockside crane yard",
+    "a solar farm", "a wind farm", "a mine entrance", "a sawmill", "a bottling plant",
+    "a car showroom", "a furniture store", "a toy shop", "a bookshop", "a pharmacy counter",
+    "a vet's surgery", "a nursery classroom", "a university lecture hall", "a science fair",
+    "a robotics lab", "an observatory", "a trade show stand", "a conference hall", "an open-plan office",
+    "a co-working space", "a church hall", "a village fete", "a flower show", "a garden centre",
+]
+BR_SCENE_T = [
+    "Q:in this photo of {sc}, what does the big sign say",
+    "Q:what's written on the main banner in this shot of {sc}",
+    "I:read the signage in this picture of {sc}",
+    "Q:what's the name written over the entrance in this photo of {sc}",
+    "Q:this is {sc}. What do the big letters on the wall say",
+    "I:tell me what the large poster in this photo of {sc} says",
+    "Q:what text is on the notice that fills this picture of {sc}",
+    "I:read out the words painted across this shot of {sc}",
+]
+BR_SCENE_C = [
+    "Q:in this photo of {sc}, what does the small sign in the far background say",
+    "Q:what's on the notice pinned beside the door in this shot of {sc}",
+    "Q:what's written on the sticker on the pillar at the back of {sc}",
+    "Q:in this picture of {sc}, what colour is the jacket of the person second from the left",
+    "I:zoom into the top-left corner of this shot of {sc} and tell me what's there",
+    "Q:what's the person on the far right holding in this photo of {sc}",
+    "Q:what number is on the shirt of the person nearest the camera in this picture of {sc}",
+    "Q:in this photo of {sc}, what's on the screen behind the counter",
+    "I:crop to the little board in the bottom-right of this photo of {sc} and read it",
+    "Q:what does the tag on the second item from the left say in this shot of {sc}",
+    "Q:in this picture of {sc}, what brand is the van parked on the far left",
+    "Q:what's written on the badge of the woman at the front in this photo of {sc}",
+]
+BR_SCENE_F = [
+    "I:describe this photo of {sc}",
+    "Q:is this {sc} busy or quiet",
+    "Q:what's the mood in this shot of {sc}",
+    "Q:day or night in this picture of {sc}",
+    "Q:is this shot of {sc} taken indoors or outdoors",
+    "Q:what's the weather like in this photo of {sc}",
+    "I:give me a one-line caption for this photo of {sc}",
+    "Q:what are the people doing in this picture of {sc}",
+    "Q:what's the dominant colour in this picture of {sc}",
+    "Q:does this photo of {sc} feel cosy or cold",
+    "Q:roughly what season does this shot of {sc} look like",
+    "I:write alt text for this picture of {sc}",
+    "Q:is there anyone in this photo of {sc}",
+]
+BR_SCENE_P = [
+    "Q:how many people are in this photo of {sc}",
+    "I:count the windows in this shot of {sc}",
+    "Q:exactly how many lights are on in this picture of {sc}",
+    "Q:what time does the wall clock show in this photo of {sc}",
+    "Q:where exactly is the fire exit in this photo of {sc}",
+    "I:spot the differences between these two photos of {sc}",
+    "Q:is this photo of {sc} sharp or slightly blurred",
+    "Q:is there any damage to the floor in this shot of {sc}",
+    "Q:are the shelves in this picture of {sc} evenly spaced",
+    "Q:how many vehicles can you count in this photo of {sc}",
+    "Q:what does the pressure gauge on the wall read in this shot of {sc}",
+    "Q:what does the handwritten note on the board say in this photo of {sc}",
+]
+
+# physical objects (singular, plural), many domains
+BR_OBJS = [
+    ("drill", "drills"), ("toaster", "toasters"), ("kettle", "kettles"), ("forklift", "forklifts"),
+    ("pallet", "pallets"), ("barrel", "barrels"), ("traffic cone", "traffic cones"), ("helmet", "helmets"),
+    ("microscope", "microscopes"), ("test tube", "test tubes"), ("beaker", "beakers"),
+    ("pipette", "pipettes"), ("football", "footballs"), ("tennis racket", "tennis rackets"),
+    ("skateboard", "skateboards"), ("surf wetsuit", "surf wetsuits"), ("suitcase", "suitcases"),
+    ("backpack", "backpacks"), ("umbrella", "umbrellas"), ("wheelbarrow", "wheelbarrows"),
+    ("lawnmower", "lawnmowers"), ("tractor", "tractors"), ("hay bale", "hay bales"), ("pig", "pigs"),
+    ("goat", "goats"), ("router", "routers"), ("server rack", "server racks"), ("monitor", "monitors"),
+    ("printer", "printers"), ("projector", "projectors"), ("speaker", "speakers"),
+    ("headphones case", "headphones cases"), ("guitar", "guitars"), ("violin", "violins"),
+    ("drum kit", "drum kits"), ("sofa", "sofas"), ("armchair", "armchairs"), ("lamp", "lamps"),
+    ("vase", "vases"), ("teapot", "teapots"), ("frying pan", "frying pans"), ("blender", "blenders"),
+    ("fridge", "fridges"), ("washing machine", "washing machines"), ("vacuum cleaner", "vacuum cleaners"),
+    ("shopping trolley", "shopping trolleys"), ("cash register", "cash registers"),
+    ("vending machine", "vending machines"), ("parcel", "parcels"), ("envelope", "envelopes"),
+    ("wine bottle", "wine bottles"), ("paint tin", "paint tins"), ("fire extinguisher", "fire extinguishers"),
+    ("ladder", "ladders"), ("toolbox", "toolboxes"), ("spanner", "spanners"), ("hard hat", "hard hats"),
+    ("excavator", "excavators"), ("crane", "cranes"), ("shipping container", "shipping containers"),
+    ("delivery van", "delivery vans"), ("motorbike", "motorbikes"), ("scooter", "scooters"),
+    ("ambulance", "ambulances"), ("fire engine", "fire engines"), ("yacht", "yachts"),
+    ("hot-air balloon", "hot-air balloons"), ("glider", "gliders"), ("bench", "benches"),
+    ("bin", "bins"), ("post box", "post boxes"), ("phone box", "phone boxes"), ("statue", "statues"),
+    ("fountain", "fountains"), ("tent", "tents"), ("campervan", "campervans"), ("sunflower", "sunflowers"),
+    ("cactus", "cacti"), ("bonsai tree", "bonsai trees"), ("horse", "horses"), ("parrot", "parrots"),
+    ("tortoise", "tortoises"), ("goldfish", "goldfish"), ("cupcake", "cupcakes"), ("pizza", "pizzas"),
+    ("sandwich", "sandwiches"), ("croissant", "croissants"), ("watermelon", "watermelons"),
+    ("trophy", "trophies"), ("medal", "medals"), ("rugby ball", "rugby balls"), ("golf club", "golf clubs"),
+    ("bicycle helmet", "bicycle helmets"), ("running shoe", "running shoes"), ("handbag", "handbags"),
+    ("wallet", "wallets"), ("sunglasses case", "sunglasses cases"), ("lantern jar", "lantern jars"),
+    ("picture frame", "picture frames"), ("rug", "rugs"), ("cushion", "cushions"), ("bookcase", "bookcases"),
+    ("desk", "desks"), ("office chair", "office chairs"), ("whisk", "whisks"), ("rolling pin", "rolling pins"),
+    ("solar panel", "solar panels"), ("wind turbine", "wind turbines"), ("transformer box", "transformer boxes"),
+    ("pipe", "pipes"), ("valve", "valves"), ("conveyor belt", "conveyor belts"), ("robot arm", "robot arms"),
+    ("3D printer", "3D printers"), ("model plane", "model planes"), ("camera tripod", "camera tripods"),
+    ("game console", "game consoles"), ("tablet", "tablets"), ("smartwatch", "smartwatches"),
+]
+# objects whose own printed text is the subject (text asked by meaning -> transcode)
+BR_TEXT_OBJS = [
+    "paint tin", "wine bottle", "parcel", "delivery van", "shipping container", "vending machine",
+    "fire extinguisher", "trophy", "medal", "cereal packet", "shampoo bottle", "seed packet",
+    "fertiliser bag", "cement sack", "crisp packet", "tea tin", "biscuit tin", "juice carton",
+    "milk carton", "battery pack", "toolbox", "printer", "router", "game console", "ambulance",
+    "fire engine", "campervan", "food truck", "tour bus", "hot-air balloon", "tote bag", "hoodie",
+    "baseball cap", "coffee cup", "pizza box", "gift bag", "flag", "welcome mat", "doormat",
+    "shopping bag", "board game box", "DVD case", "vinyl record sleeve", "pill bottle", "spray can",
+]
+BR_OBJ_T = [
+    "Q:what does the {to} say on it",
+    "Q:what brand is the {to}",
+    "I:read the writing on the {to}",
+    "Q:what's the product name printed on the {to}",
+    "Q:what words are printed on the {to}",
+    "I:tell me what's written on the {to}",
+    "Q:which company's name is on the {to}",
+    "Q:what slogan is on the {to}",
+]
+BR_SMALLS = [
+    "sticker", "small label", "tag", "stamp", "printed label", "warning label", "price sticker",
+    "inspection tag", "tiny print", "serial number sticker",
+]
+BR_OBJ_SIDES = ["on the side of", "on the back of", "on the underside of", "stuck to", "hanging from"]
+BR_POSITIONS = [
+    "third from the left", "second from the right", "on the far left", "nearest the camera",
+    "at the back", "in the top-right corner", "furthest away", "in the middle of the front row",
+    "just behind the man in the hat", "on the lowest shelf", "fifth from the end",
+]
+BR_OBJ_C = [
+    "Q:what does the {sm} {sd} the {o} say",
+    "I:read the {sm} {sd} the {o}",
+    "Q:what colour is the {o} {ps}",
+    "Q:what's written on the {o} {ps}",
+    "I:zoom in on the {o} {ps} and tell me what it is",
+    "I:crop to the {o} {ps}",
+]
+BR_OBJ_F = [
+    "Q:what colour is the {o}",
+    "Q:is the {o} old or new",
+    "I:describe the {o}",
+    "Q:does the {o} look modern or vintage",
+    "Q:is the {o} indoors or outside",
+    "Q:what is this {o} being used for",
+    "I:give me a short caption for this picture of the {o}",
+    "Q:what's the overall style of the {o}",
+    "Q:is the {o} the main thing in the photo",
+    "Q:does the {o} look expensive or cheap",
+]
+BR_OBJ_P = [
+    "Q:how many {os} are there",
+    "I:count the {os} in the picture",
+    "Q:exactly how many {os} can you see",
+    "Q:is the {o} damaged anywhere",
+    "Q:any scratches or dents on the {o}",
+    "Q:is the {o} in focus",
+    "Q:where exactly in the frame is the {o}",
+    "Q:what are the pixel coordinates of the {o}",
+    "I:compare the two {os} and tell me what's different",
+    "Q:what's the exact hex colour of the {o}",
+    "Q:is the {o} left or right of the {o2}",
+    "Q:are the {os} evenly spaced",
+]
+
+# screens, apps and software
+BR_SCREENS = [
+    "banking app screen", "checkout page", "login screen", "settings page", "admin dashboard",
+    "booking website", "food delivery app", "music player", "video call window", "spreadsheet window",
+    "photo editor", "code editor", "email client", "calendar app", "weather app", "fitness tracker app",
+    "smart home app", "CRM screen", "inventory system", "point-of-sale screen", "ticket machine screen",
+    "car infotainment screen", "ATM screen", "self-checkout screen", "hospital records system",
+    "school portal", "tax portal", "council website", "job board", "online shop product page",
+    "parcel tracking page", "game menu", "installer dialog", "system preferences window",
+    "analytics dashboard", "ride-hailing app", "dating app profile", "news app", "podcast app",
+    "messaging app",
+]
+BR_SCR_T = [
+    "I:copy all the text from this {scr}",
+    "Q:what does the message on this {scr} say",
+    "I:summarise what this {scr} is telling me",
+    "Q:what error does the {scr} show",
+    "I:list every menu item on the {scr}",
+    "I:translate the {scr} into English",
+    "Q:what's the order total on this {scr}",
+    "Q:what account name is shown on the {scr}",
+]
+BR_SCR_C = [
+    "Q:what does the button in the top-right of this {scr} say",
+    "I:read the notification in the corner of the {scr}",
+    "Q:what's in the sidebar of the {scr}",
+    "Q:what does the tooltip next to the search box on the {scr} say",
+    "Q:what's the label on the third tab of the {scr}",
+    "Q:what's the small grey text under the main button on the {scr}",
+    "I:zoom into the status bar of the {scr} and read it",
+    "Q:what's the value in the field labelled 'Reference' on the {scr}",
+]
+BR_SCR_F = [
+    "Q:does the {scr} look modern",
+    "Q:dark mode or light mode on this {scr}",
+    "Q:what's the colour scheme of this {scr}",
+    "I:describe the {scr} in one sentence",
+    "Q:does the {scr} feel cluttered or clean",
+    "Q:is this {scr} on a phone or a computer",
+    "Q:what's the overall vibe of the {scr} design",
+]
+BR_SCR_P = [
+    "Q:where is the logout button on this {scr}",
+    "Q:is the text on the {scr} aligned properly",
+    "Q:how many icons are on the {scr}",
+    "I:spot the differences between these two versions of the {scr}",
+    "Q:how much padding is around the main button on the {scr}",
+    "Q:is the logo exactly centred on the {scr}",
+    "Q:do any elements overlap on the {scr}",
+    "Q:what's the exact RGB value of the header on the {scr}",
+]
+
 # ---------------------------------------------------------------- training: hard pairs
 # (text_a, label_a, text_b, label_b, why) - both lines go into the training pool
 TR_HARD_PAIRS = [
@@ -3851,6 +4188,26 @@ def training_templated(rng: random.Random) -> list[tuple[str, str, list[tuple[st
     add(C, "C_SMALL", TR_C_SMALL, rows(sm=TR_C_SMALLS, sl=TR_C_SMALL_LOCS), 70)
     add(F, "F_TEXTSUBJ", TR_F_TEXTSUBJ_T, rows(ts=TR_F_TEXTSUBJ), 60)
     add(P, "P_HANDREAD", TR_P_HANDREAD, rows(im=TR_P_HANDREAD_IMGS), 55)
+    # breadth: one shared subject bank per slot type under all four intents (Addendum 3)
+    add(T, "BR_DOC_T", BR_DOC_T, rows(dc=BR_DOCS), BR_K["doc"])
+    add(C, "BR_DOC_C", BR_DOC_C, rows(dc=BR_DOCS), BR_K["doc"])
+    add(F, "BR_DOC_F", BR_DOC_F, rows(dc=BR_DOCS), BR_K["doc"])
+    add(P, "BR_DOC_P", BR_DOC_P, rows(dc=BR_DOCS), BR_K["doc"])
+    add(T, "BR_SCENE_T", BR_SCENE_T, rows(sc=BR_SCENES), BR_K["scene"])
+    add(C, "BR_SCENE_C", BR_SCENE_C, rows(sc=BR_SCENES), BR_K["scene"])
+    add(F, "BR_SCENE_F", BR_SCENE_F, rows(sc=BR_SCENES), BR_K["scene"])
+    add(P, "BR_SCENE_P", BR_SCENE_P, rows(sc=BR_SCENES), BR_K["scene"])
+    objs = [{"o": s, "os": p, "o2": BR_OBJS[(i * 7 + 3) % len(BR_OBJS)][0]} for i, (s, p) in enumerate(BR_OBJS)]
+    add(T, "BR_OBJ_T", BR_OBJ_T, rows(to=BR_TEXT_OBJS), BR_K["obj_t"])
+    obj_c = [{**r, "sm": sm, "sd": sd} for r in objs for sm in BR_SMALLS for sd in BR_OBJ_SIDES]
+    obj_c += [{**r, "ps": ps} for r in objs for ps in BR_POSITIONS]
+    add(C, "BR_OBJ_C", BR_OBJ_C, obj_c, BR_K["obj"])
+    add(F, "BR_OBJ_F", BR_OBJ_F, objs, BR_K["obj"])
+    add(P, "BR_OBJ_P", BR_OBJ_P, objs, BR_K["obj"])
+    add(T, "BR_SCR_T", BR_SCR_T, rows(scr=BR_SCREENS), BR_K["scr"])
+    add(C, "BR_SCR_C", BR_SCR_C, rows(scr=BR_SCREENS), BR_K["scr"])
+    add(F, "BR_SCR_F", BR_SCR_F, rows(scr=BR_SCREENS), BR_K["scr"])
+    add(P, "BR_SCR_P", BR_SCR_P, rows(scr=BR_SCREENS), BR_K["scr"])
     return tl
 
 
