@@ -74,6 +74,8 @@ class FusedRouter(Router):
             query_probabilities=prediction.probabilities,
             signals=signals,
             low_view_scale=low.view_scale,
+            low_view_tokens=low.tokens,
+            crop_tokens=lambda box: cost_model.cost(box.width, box.height, detail).tokens,
             locate=locate,
             router=f"{prediction.classifier}+{signals.analyzer}",
             policy=self.policy,

@@ -14,7 +14,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    text-dominated image is then sent as its text (its gist is its text; the applier still refuses
    text dearer than the image), anything else is kept (PRESERVE). Small detail alone does not
    refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
-4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE.
+4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE. 4b. When the
+   text the analyzer measured inside that region stays at least ``min_legible_text_px`` tall in the
+   low view, and the low view costs fewer tokens than the crop would, the low view is sent instead
+   (FULL_LOW): the answer stays readable and the image costs less (a chart's axis label on OpenAI).
+   The same holds for the region rule 2 falls back to.
 5. PRESERVE stays PRESERVE.
 
 ``RouteDecision.reason`` names, in one sentence, the signal that decided.
@@ -25,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from ..types import ImageSignals, RouteDecision, Technique
+from ..types import Box, ImageSignals, RouteDecision, Technique
 from ._base import LocatedRegion
 from .policy import DEFAULT_POLICY, RoutingPolicy
 
@@ -55,6 +59,39 @@ def _not_text_dominated(signals: ImageSignals, policy: RoutingPolicy) -> str | N
     return None
 
 
+def _region_legible_in_low_view(
+    region: LocatedRegion,
+    signals: ImageSignals | None,
+    low_view_scale: float | None,
+    low_view_tokens: int | None,
+    crop_tokens: Callable[[Box], int] | None,
+    policy: RoutingPolicy,
+) -> str | None:
+    """Rule 4b: why the low view keeps the region's text legible for fewer tokens than its crop, or
+    ``None``. Only text the analyzer measured inside the region counts (a region with no measured
+    text, such as a person singled out in a photo, is always cropped)."""
+    if signals is None or low_view_scale is None or low_view_tokens is None or crop_tokens is None:
+        return None
+    box = region.box
+    inside = [
+        tl.box
+        for tl in signals.text_lines
+        if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
+        and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
+    ]
+    if not inside:
+        return None
+    smallest = min(b.height for b in inside)
+    crop_cost = crop_tokens(box)
+    if smallest * low_view_scale < policy.min_legible_text_px or low_view_tokens >= crop_cost:
+        return None
+    return (
+        f"and its text, {smallest} px tall, stays {smallest * low_view_scale:.1f} px in the low view "
+        f"(>= min_legible_text_px {policy.min_legible_text_px}) for {low_view_tokens} tokens, fewer "
+        f"than the crop's {crop_cost}"
+    )
+
+
 def fuse(
     *,
     query_prediction: Technique,
@@ -65,15 +102,28 @@ def fuse(
     router: str,
     query_probabilities: Mapping[str, float] | None = None,
     policy: RoutingPolicy = DEFAULT_POLICY,
+    low_view_tokens: int | None = None,
+    crop_tokens: Callable[[Box], int] | None = None,
 ) -> RouteDecision:
-    """Apply the fusion rules; ``locate`` is called only when a region is needed."""
+    """Apply the fusion rules; ``locate`` is called only when a region is needed.
+
+    ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
+    of a box would cost) enable rule 4b; without them a located region is always cropped.
+    """
     probs = MappingProxyType(dict(query_probabilities or {}))
 
-    def decision(technique: Technique, reason: str, region: LocatedRegion | None = None) -> RouteDecision:
+    def decision(
+        technique: Technique,
+        reason: str,
+        region: LocatedRegion | None = None,
+        confidence_of: LocatedRegion | None = None,
+    ) -> RouteDecision:
         if technique is query_prediction:
             confidence = query_confidence
         else:  # a fallback: the classifier's own probability of it, when it has one
             confidence = probs.get(technique.value, 1.0 - query_confidence)
+        if confidence_of is not None:  # rule 4b: as sure as the region it keeps legible
+            confidence = confidence_of.confidence
         if region is not None:
             confidence = (
                 min(confidence, region.confidence) if technique is query_prediction else region.confidence
@@ -114,6 +164,15 @@ def fuse(
             )
         region = locate()
         if region is not None and region.confidence >= policy.crop_min_region_confidence:
+            cheaper = _region_legible_in_low_view(
+                region, signals, low_view_scale, low_view_tokens, crop_tokens, policy
+            )
+            if cheaper is not None:
+                return decision(
+                    Technique.FULL_LOW,
+                    f"TRANSCODE refused ({why}); {region.evidence}, {cheaper}",
+                    confidence_of=region,
+                )
             return decision(
                 Technique.CROP, f"TRANSCODE refused ({why}); cropping to {region.evidence}", region
             )
@@ -164,6 +223,16 @@ def fuse(
                 )
             )
             return decision(Technique.PRESERVE, f"CROP refused: {why}, so the whole image is kept")
+        # Rule 4b: the whole low view, when it keeps the region's text legible for fewer tokens.
+        cheaper = _region_legible_in_low_view(
+            region, signals, low_view_scale, low_view_tokens, crop_tokens, policy
+        )
+        if cheaper is not None:
+            return decision(
+                Technique.FULL_LOW,
+                f"the question is about one region ({region.evidence}), {cheaper}",
+                confidence_of=region,
+            )
         return decision(Technique.CROP, f"the question is about one region: {region.evidence}", region)
 
     return decision(Technique.PRESERVE, "the question needs fine detail, so the image is kept")

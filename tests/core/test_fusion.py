@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from headroom_core import Box, ImageSignals, RoutingPolicy, Technique
+from headroom_core import Box, ImageSignals, RouteDecision, RoutingPolicy, Technique, TextLine
 from headroom_core.router import LocatedRegion, fuse
 
 POLICY = RoutingPolicy()
@@ -149,6 +149,75 @@ def test_rule3_small_details_refuse_full_low_only_on_text_dominated_images() -> 
     for has_text in (0.1, 0.9):
         photo = signals(has_text=has_text, is_document=0.1, has_small_details=0.99, text_area_fraction=0.01)
         assert run(Technique.FULL_LOW, 0.9, photo)[0].technique is Technique.FULL_LOW
+
+
+def _with_lines(*boxes: Box, has_text: float = 0.9, is_document: float = 0.1) -> ImageSignals:
+    return ImageSignals(
+        has_text,
+        is_document,
+        0.5,
+        0.2,
+        analyzer="test",
+        text_lines=tuple(TextLine(b, "", 0.9) for b in boxes),
+    )
+
+
+def run_4b(
+    sig: ImageSignals,
+    region: LocatedRegion,
+    *,
+    scale: float,
+    low: int,
+    crop: int,
+    pred: Technique = Technique.CROP,
+) -> RouteDecision:
+    return fuse(
+        query_prediction=pred,
+        query_confidence=0.9,
+        signals=sig,
+        low_view_scale=scale,
+        locate=lambda: region,
+        router="test",
+        policy=POLICY,
+        low_view_tokens=low,
+        crop_tokens=lambda box: crop,
+    )
+
+
+def test_rule4b_a_region_whose_text_stays_legible_goes_as_the_cheaper_low_view() -> None:
+    label = Box(300, 560, 500, 574)  # an axis label, 14 px of ink
+    region = LocatedRegion(Box(290, 550, 510, 580), 0.8, "the x-axis label")
+    sig = _with_lines(label, Box(40, 20, 200, 30))
+    # 14 px x 0.85 = 11.9 px >= 11 in the low view; 85 tokens against a crop of 255
+    d = run_4b(sig, region, scale=0.85, low=85, crop=255)
+    assert d.technique is Technique.FULL_LOW and d.region is None
+    assert "14 px tall, stays 11.9 px" in d.reason and "85 tokens, fewer than the crop's 255" in d.reason
+    assert d.confidence == 0.8  # as sure as the region
+    # the same text shrunk below the floor: the crop
+    assert run_4b(sig, region, scale=0.7, low=85, crop=255).technique is Technique.CROP
+    # a crop cheaper than the low view (Anthropic: a small crop costs a few dozen tokens): the crop
+    assert run_4b(sig, region, scale=0.85, low=350, crop=60).technique is Technique.CROP
+    # no measured text inside the region (a person singled out in a photo): always the crop
+    person = LocatedRegion(Box(600, 100, 800, 500), 0.8, "the man on the far right")
+    assert run_4b(sig, person, scale=0.85, low=85, crop=255).technique is Technique.CROP
+    # without costs (a caller of fuse that passes none) the region is cropped as before
+    d2 = fuse(
+        query_prediction=Technique.CROP,
+        query_confidence=0.9,
+        signals=sig,
+        low_view_scale=0.85,
+        locate=lambda: region,
+        router="test",
+    )
+    assert d2.technique is Technique.CROP
+
+
+def test_rule4b_applies_to_the_region_rule2_falls_back_to() -> None:
+    title = Box(400, 20, 700, 36)  # a chart title, 16 px: not a text-dominated image
+    region = LocatedRegion(Box(390, 10, 710, 46), 0.78, "the title (the topmost large text)")
+    sig = _with_lines(title, has_text=0.9, is_document=0.05)
+    d = run_4b(sig, region, scale=0.85, low=85, crop=255, pred=Technique.TRANSCODE)
+    assert d.technique is Technique.FULL_LOW and "TRANSCODE refused" in d.reason and "low view" in d.reason
 
 
 def test_rule4_crop_needs_a_confident_region() -> None:
