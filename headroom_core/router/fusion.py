@@ -86,7 +86,7 @@ def _region_legible_in_low_view(
     if smallest * low_view_scale < policy.min_legible_text_px or low_view_tokens >= crop_cost:
         return None
     return (
-        f"and its text, {smallest} px tall, stays {smallest * low_view_scale:.1f} px in the low view "
+        f"its text, {smallest} px tall, stays {smallest * low_view_scale:.1f} px in the low view "
         f"(>= min_legible_text_px {policy.min_legible_text_px}) for {low_view_tokens} tokens, fewer "
         f"than the crop's {crop_cost}"
     )
@@ -140,6 +140,19 @@ def fuse(
             query_probabilities=probs,
         )
 
+    def crop_or_low_view(region: LocatedRegion, lead: str) -> RouteDecision:
+        # Rule 4b: the whole low view, when it keeps the region's text legible for fewer tokens.
+        cheaper = _region_legible_in_low_view(
+            region, signals, low_view_scale, low_view_tokens, crop_tokens, policy
+        )
+        if cheaper is not None:
+            return decision(
+                Technique.FULL_LOW,
+                f"{lead} {region.evidence}, but the low view is cheaper: {cheaper}",
+                confidence_of=region,
+            )
+        return decision(Technique.CROP, f"{lead} {region.evidence}", region)
+
     q = query_prediction.value
     # Rule 1: confidence floor.
     if query_confidence < policy.min_query_confidence:
@@ -164,18 +177,7 @@ def fuse(
             )
         region = locate()
         if region is not None and region.confidence >= policy.crop_min_region_confidence:
-            cheaper = _region_legible_in_low_view(
-                region, signals, low_view_scale, low_view_tokens, crop_tokens, policy
-            )
-            if cheaper is not None:
-                return decision(
-                    Technique.FULL_LOW,
-                    f"TRANSCODE refused ({why}); {region.evidence}, {cheaper}",
-                    confidence_of=region,
-                )
-            return decision(
-                Technique.CROP, f"TRANSCODE refused ({why}); cropping to {region.evidence}", region
-            )
+            return crop_or_low_view(region, f"TRANSCODE refused ({why}); cropping to")
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
     if query_prediction is Technique.FULL_LOW:
@@ -223,16 +225,6 @@ def fuse(
                 )
             )
             return decision(Technique.PRESERVE, f"CROP refused: {why}, so the whole image is kept")
-        # Rule 4b: the whole low view, when it keeps the region's text legible for fewer tokens.
-        cheaper = _region_legible_in_low_view(
-            region, signals, low_view_scale, low_view_tokens, crop_tokens, policy
-        )
-        if cheaper is not None:
-            return decision(
-                Technique.FULL_LOW,
-                f"the question is about one region ({region.evidence}), {cheaper}",
-                confidence_of=region,
-            )
-        return decision(Technique.CROP, f"the question is about one region: {region.evidence}", region)
+        return crop_or_low_view(region, "the question is about one region:")
 
     return decision(Technique.PRESERVE, "the question needs fine detail, so the image is kept")
