@@ -866,11 +866,13 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Any]]:
 NOTES = """
 ## Reading the numbers
 
-- **Why gpt-4o sits at 33 %.** gpt-4o bills 512-px tiles (85 + 170 per tile, after its own resize),
+- **The gpt-4o floor.** gpt-4o bills 512-px tiles (85 + 170 per tile, after its own resize),
   so any crop costs at least one tile (255 tokens). A page of 2x2 tiles (765) can therefore not go
   below 33.3 %, and a 3x2 screenshot (1105) not below 23.1 %: most crops here are exactly one tile,
-  and the snapped crop fills that tile with the surrounding page (free context). The median is that
-  floor; it is not a tuned number.
+  and the snapped crop fills that tile with the surrounding page (free context). Below that floor
+  only the low view goes (85 tokens): fusion rule 4b sends it instead of the crop when the text the
+  analyzer measured in the located region stays legible there (the "cropped" column counts only
+  crops; "readable" is checked on the low view as sent).
 - **Receipts are the expensive category on gpt-4o** (56-60 %): a receipt row runs the full width of
   the receipt (item left, price right), a 576-640 px row needs two tiles at native resolution, and
   the bounded alignment (at most 12.5 % downscale, the same bound PRESERVE uses) cannot bring 640 px
