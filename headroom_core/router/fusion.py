@@ -209,7 +209,13 @@ def fuse(
         return decision(
             Technique.FULL_LOW,
             "a gist/scene question: the low version keeps what it needs"
-            + (f" (its headline stays legible, has_text {signals.has_text:.2f})" if signals else ""),
+            + (
+                ""
+                if signals is None
+                else f" (its headline stays legible, has_text {signals.has_text:.2f})"
+                if signals.has_text >= policy.legibility_has_text
+                else f" (no text to keep legible, has_text {signals.has_text:.2f})"
+            ),
         )
 
     if query_prediction is Technique.CROP:

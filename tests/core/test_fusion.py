@@ -137,7 +137,8 @@ def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
 
 def test_rule3_text_height_ignored_without_text() -> None:
     photo = signals(has_text=0.1, median_text_height_px=5)
-    assert run(Technique.FULL_LOW, 0.9, photo, scale=0.1)[0].technique is Technique.FULL_LOW
+    d, _ = run(Technique.FULL_LOW, 0.9, photo, scale=0.1)
+    assert d.technique is Technique.FULL_LOW and "no text to keep legible" in d.reason
 
 
 def test_rule3_small_details_refuse_full_low_only_on_text_dominated_images() -> None:
