@@ -12,10 +12,8 @@ better than a fixed part of the page:
 - title: the largest text near the top (or the topmost line when no text stands out); with the top
   band too when the question also says "at the top" and a running header sits above that text;
 - legend: text lines with a colour swatch just left of them, stacked or in a row;
-- left / right / middle column, sidebar: a panel of one flat colour against the side (found from
-  the pixels, so text overflowing it does not hide it), else a tall narrow block against the side,
-  else the text lines on that side of a vertical gutter; "the first item of the sidebar" is a row
-  counted among that column's lines;
+- left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
+  on that side of a vertical gutter;
 - nth / last row: the nth band of text lines (of the table rows when the page has a table and the
   question says "row", not "line"); the last comes with the row before it (a page number or a footer
   may be what sits last) and, for a line, with the rows ending within a few line heights above it
