@@ -189,7 +189,7 @@ _SPATIAL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
-            r"\s+(?:\w+\s+)?(row|line|item|entry)|(row|line)\s+(?:number\s+|no\.?\s*|#\s*)?(\d+))\b",
+            r"\s+(?:\w+\s+)?(row|line)|(row|line)\s+(?:number\s+|no\.?\s*|#\s*)?(\d+))\b",
             re.I,
         ),
         "row",

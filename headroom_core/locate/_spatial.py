@@ -56,14 +56,6 @@ LAYOUT_CONFIDENCE = 0.74
 #: Content blocks: grid cells per long side, colour distance (0..255) from the background.
 BLOCK_GRID = 160
 BLOCK_MIN_DIFF = 30
-#: A flat side panel (a sidebar): analysed at about this long side; at least ``PANEL_MIN_SHARE`` of
-#: each of its columns is off the page's colour by ``PANEL_MIN_DIFF`` (light grey on white counts;
-#: text on the page does not fill a column), and its rows are found by its own colour (within
-#: ``PANEL_TOLERANCE`` per channel).
-PANEL_ANALYSIS_SIDE = 480
-PANEL_TOLERANCE = 6
-PANEL_MIN_SHARE = 0.8
-PANEL_MIN_DIFF = 8
 #: A legend swatch: a solid blob of coloured pixels (max - min channel at least this far apart).
 SWATCH_MIN_CHROMA = 60
 SWATCH_MIN_FILL = 0.75
@@ -487,56 +479,9 @@ def _legend(cue: SpatialCue, layout: Layout, image: Image.Image) -> SpatialRegio
     )
 
 
-def _flat_panel(image: Image.Image | None, side: str) -> Box | None:
-    """A panel of one flat colour, other than the page's, against the left or right edge (a
-    documentation sidebar a few shades of grey off white, which content blocks merge with the
-    text that overflows it), in image pixels; ``None`` when there is none."""
-    if image is None or side not in ("left", "right"):
-        return None
-    width, height = image.size
-    factor = max(1, max(width, height) // PANEL_ANALYSIS_SIDE)
-    small = image.convert("RGB").reduce(factor) if factor > 1 else image.convert("RGB")
-    px = np.asarray(small, dtype=np.int16)
-    sh, sw = px.shape[:2]
-    if sw < 20 or sh < 20:
-        return None
-    background = np.asarray(_background(image), dtype=np.int16)
-    off_page = np.abs(px - background).max(axis=2) >= PANEL_MIN_DIFF  # panel or ink, not page
-    order = range(sw) if side == "left" else range(sw - 1, -1, -1)
-    colour: npt.NDArray[np.int16] | None = None
-    run: list[int] = []
-    for x in order:
-        if float(np.mean(off_page[:, x])) >= PANEL_MIN_SHARE:
-            if colour is None:  # the panel's own colour, from its first column
-                colour = np.median(px[:, x, :], axis=0).astype(np.int16)
-            run.append(x)
-        elif run:
-            break
-        elif (x if side == "left" else sw - 1 - x) > 0.08 * sw:
-            return None  # nothing against the edge
-    if colour is None or not (0.05 * sw <= len(run) <= 0.45 * sw):
-        return None
-    x0, x1 = min(run), max(run) + 1
-    rows = np.flatnonzero(
-        np.mean(np.abs(px[:, x0:x1, :] - colour).max(axis=2) <= PANEL_TOLERANCE, axis=1) >= 0.5
-    )
-    if rows.size == 0 or (rows[-1] - rows[0] + 1) < 0.5 * sh:
-        return None
-    sx, sy = width / sw, height / sh
-    return Box(
-        math.floor(x0 * sx),
-        math.floor(int(rows[0]) * sy),
-        min(width, math.ceil(x1 * sx)),
-        min(height, math.ceil((int(rows[-1]) + 1) * sy)),
-    )
-
-
-def _column(cue: SpatialCue, layout: Layout, image: Image.Image | None = None) -> SpatialRegion | None:
+def _column(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     w, h = layout.width, layout.height
     side = cue.side
-    panel = _flat_panel(image, side)
-    if panel is not None:
-        return SpatialRegion(panel, 0.78, f"the {side} sidebar panel (one flat colour)", cue)
     # A tall, narrow block against the side: a sidebar panel.
     for b in sorted(layout.blocks, key=lambda b: b.left if side == "left" else -b.right):
         against = b.left <= 0.08 * w if side == "left" else b.right >= 0.92 * w
@@ -619,8 +564,7 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     lines = list(layout.lines)
     bands = row_bands(lines)
     # "the last line" is a line of the page; "the third row" is a row of its table, if it has one.
-    phrase = cue.phrase.lower()
-    table = [] if any(w in phrase for w in ("line", "item", "entry")) else _table_rows(lines, bands)
+    table = [] if "line" in cue.phrase.lower() else _table_rows(lines, bands)
     rows, what = (table, "table row") if len(table) >= 3 else (bands, "text row")
     n = cue.ordinal
     idx = len(rows) - 1 if n < 0 else n - 1
@@ -631,9 +575,6 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     if n > 0 and idx + 1 < len(rows) and what == "table row":
         chosen.append(idx + 1)  # the header row counted or not
         note = ", with the next row in case the header is not counted"
-    elif n > 0 and idx + 1 < len(rows) and any(w in phrase for w in ("item", "entry")):
-        chosen.append(idx + 1)  # a list's heading ("Contents") counted or not
-        note = ", with the next row in case a heading comes before the items"
     elif n < 0 and idx >= 1:
         chosen.insert(0, idx - 1)  # a page number or a footer may be what sits last
         note = ", with the row before it in case the last is a page number or footer"
@@ -652,26 +593,6 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     assert box is not None
     ordinal = "last" if n < 0 else f"#{n}"
     return SpatialRegion(box, 0.64, f"the {ordinal} {what} of {len(rows)}{note}", cue)
-
-
-def _row_in_column(
-    cue: SpatialCue, cues: Sequence[SpatialCue], layout: Layout, image: Image.Image | None
-) -> SpatialRegion | None:
-    """The nth row, counted among the lines of the column or sidebar the question also names
-    ("the first item in the sidebar"), else among all the page's lines."""
-    column = next((c for c in cues if c.kind == "column"), None)
-    scope = _column(column, layout, image) if column is not None else None
-    if scope is not None:
-        inside = tuple(b for b in layout.lines if _center_in_box(b, scope.box))
-        found = _row(cue, Layout(layout.width, layout.height, inside, layout.blocks)) if inside else None
-        if found is not None:
-            return SpatialRegion(found.box, found.confidence, f"{found.evidence}, in {scope.evidence}", cue)
-    return _row(cue, layout)
-
-
-def _center_in_box(inner: Box, outer: Box) -> bool:
-    cx, cy = (inner.left + inner.right) / 2, (inner.top + inner.bottom) / 2
-    return outer.left <= cx <= outer.right and outer.top <= cy <= outer.bottom
 
 
 def _inside(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
@@ -709,11 +630,11 @@ def locate_spatial(cues: Sequence[SpatialCue], layout: Layout, image: Image.Imag
             if found is not None and header is not None:
                 found = _with_header_band(found, header, layout)
         elif cue.kind == "row":
-            found = _row_in_column(cue, ordered, layout, image)
+            found = _row(cue, layout)
         elif cue.kind in ("header", "footer"):
             found = _header_footer(cue, layout)
         elif cue.kind == "column":
-            found = _column(cue, layout, image) or _inside(cue, layout)
+            found = _column(cue, layout) or _inside(cue, layout)
         elif cue.kind == "corner":
             found = _corner(cue, layout)
         else:

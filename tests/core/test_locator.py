@@ -372,66 +372,6 @@ def test_sidebar_panel_from_content_blocks() -> None:
     assert r is not None and r.box.left == 0 and r.box.right <= 240 and r.box.height > 600
 
 
-def test_first_item_of_the_sidebar_is_counted_in_the_sidebar() -> None:
-    img = blank(1280, 800)
-    d = ImageDraw.Draw(img)
-    d.rectangle((0, 0, 220, 800), fill=(32, 38, 52))
-    lines: list[Box] = []
-    for i, item in enumerate(["Overview", "Orders", "Reports", "Settings"]):
-        d.text((28, 100 + i * 44), item, font=font(16), fill="white")
-        lines.append(Box(*(int(v) for v in d.textbbox((28, 100 + i * 44), item, font=font(16)))))
-    body = []
-    for i in range(8):  # the body's lines start higher than the sidebar's first item
-        xy = (300, 40 + i * 40)
-        d.text(xy, f"Body paragraph line {i} with several words", font=font(16), fill="black")
-        body.append(
-            Box(
-                *(
-                    int(v)
-                    for v in d.textbbox(xy, f"Body paragraph line {i} with several words", font=font(16))
-                )
-            )
-        )
-    loc = QueryRegionLocator(ocr_engine=None)
-    r = loc.locate(img, "What is the first item in the sidebar?", signals_with(lines + body))
-    # the first row, and the next in case the first is the list's heading
-    assert r is not None and inside(lines[0], r.box) and inside(lines[1], r.box)
-    assert not inside(lines[2], r.box) and r.box.right <= 240 and "sidebar" in r.evidence
-    last = loc.locate(img, "What is the last entry of the sidebar?", signals_with(lines + body))
-    assert last is not None and inside(lines[3], last.box) and last.box.right <= 240
-    # no column named: the first line of the page, alone
-    top = loc.locate(img, "What does the first line say?", signals_with(lines + body))
-    assert top is not None and inside(body[0], top.box) and not inside(body[1], top.box)
-
-
-def test_a_light_grey_sidebar_that_text_overflows_is_found_by_its_flat_colour() -> None:
-    # a documentation page: a light grey panel whose entries run past its edge into the page
-    img = blank(1280, 800)
-    d = ImageDraw.Draw(img)
-    d.rectangle((16, 60, 245, 800), fill=(238, 238, 238))
-    boxes: list[Box] = []
-
-    def put(xy: tuple[int, int], text: str, size: int = 14) -> Box:
-        d.text(xy, text, font=font(size), fill="black")
-        box = Box(*(int(v) for v in d.textbbox(xy, text, font=font(size))))
-        boxes.append(box)
-        return box
-
-    put((20, 20), "Python 3.11 Documentation > The Standard Library > sunau", 13)
-    heading = put((24, 80), "Table of Contents", 16)
-    first = put((36, 110), "sunau: Read and write Sun AU files in a long line")
-    for i in range(20):
-        put((46, 136 + i * 24), f"AU_read.method_number_{i}()")
-    for i in range(16):
-        put((265, 100 + i * 40), f"Body text of the page, line {i}, with several words in it")
-    loc = QueryRegionLocator(ocr_engine=None)
-    r = loc.locate(img, "What is the first item of the sidebar?", signals_with(boxes))
-    assert r is not None and "flat colour" in r.evidence
-    assert inside(heading, r.box) and inside(first, r.box) and r.box.top >= 60
-    panel = loc.locate(img, "What is in the sidebar?", signals_with(boxes))
-    assert panel is not None and panel.box.left >= 10 and panel.box.right <= 260 and panel.box.top >= 55
-
-
 def test_third_row_of_a_table() -> None:
     rows = [
         [Box(60 + c * 300, 200 + r * 40, 160 + c * 300, 216 + r * 40) for c in range(3)] for r in range(6)
