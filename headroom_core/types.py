@@ -66,6 +66,15 @@ class Box:
             max(self.bottom, other.bottom),
         )
 
+    def contains(self, other: Box, slack: int = 0) -> bool:
+        """``other`` lies inside this box, allowing ``slack`` pixels on every side."""
+        return (
+            self.left - slack <= other.left
+            and self.top - slack <= other.top
+            and other.right <= self.right + slack
+            and other.bottom <= self.bottom + slack
+        )
+
     def clamp(self, width: int, height: int) -> Box:
         return Box(
             max(0, min(self.left, width)),

@@ -56,6 +56,8 @@ LAYOUT_CONFIDENCE = 0.74
 #: Content blocks: grid cells per long side, colour distance (0..255) from the background.
 BLOCK_GRID = 160
 BLOCK_MIN_DIFF = 30
+#: Pixels a box may stick out of another and still count as inside it (detector boxes are ragged).
+CONTAIN_SLACK = 2
 #: A legend swatch: a solid blob of coloured pixels (max - min channel at least this far apart).
 SWATCH_MIN_CHROMA = 60
 SWATCH_MIN_FILL = 0.75
@@ -91,7 +93,7 @@ class Layout:
         limit = max_area_fraction * self.width * self.height
         out = list(self.lines)
         for b in self.blocks:
-            if b.area <= limit and not any(_contains(line, b) for line in self.lines):
+            if b.area <= limit and not any(line.contains(b, slack=CONTAIN_SLACK) for line in self.lines):
                 out.append(b)
         return out
 
@@ -104,15 +106,6 @@ class SpatialRegion:
     confidence: float
     evidence: str
     cue: SpatialCue
-
-
-def _contains(outer: Box, inner: Box, slack: int = 2) -> bool:
-    return (
-        outer.left - slack <= inner.left
-        and outer.top - slack <= inner.top
-        and inner.right <= outer.right + slack
-        and inner.bottom <= outer.bottom + slack
-    )
 
 
 def _background(image: Image.Image) -> tuple[int, int, int]:
@@ -232,7 +225,7 @@ def _corner(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     while grown:
         grown = False
         for b in cands:
-            if _contains(cluster, b):
+            if cluster.contains(b, slack=CONTAIN_SLACK):
                 continue
             if (
                 (h_overlap(cluster, b) > 0 or h_gap(cluster, b) <= 3.0 * lh)

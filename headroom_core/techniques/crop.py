@@ -62,15 +62,6 @@ class CropPlan:
         return self.size != (self.box.width, self.box.height)
 
 
-def _contains(outer: Box, inner: Box) -> bool:
-    return (
-        outer.left <= inner.left
-        and outer.top <= inner.top
-        and inner.right <= outer.right
-        and inner.bottom <= outer.bottom
-    )
-
-
 def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
     """Grow ``box`` to hold every text line it cuts (covers part of its height and width).
 
@@ -79,7 +70,7 @@ def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
     """
     out = box
     for line in lines:
-        if line.area == 0 or _contains(box, line):
+        if line.area == 0 or box.contains(line):
             continue
         ih = min(box.bottom, line.bottom) - max(box.top, line.top)
         iw = min(box.right, line.right) - max(box.left, line.left)
@@ -165,7 +156,7 @@ def plan_crop(
     """The box to cut for ``region`` of a ``width`` x ``height`` image, the size to send it at and its
     tokens (see the module docstring). ``lines`` are the image's text line boxes."""
     box = expand_to_lines(region.clamp(width, height), lines)
-    inside = [ln.height for ln in lines if ln.height > 0 and _contains(box, ln)]
+    inside = [ln.height for ln in lines if ln.height > 0 and box.contains(ln)]
     line_height = float(statistics.median(inside)) if inside else None
     padded = pad_box(box, width, height, line_height)
     if padded.area == 0:

@@ -30,6 +30,13 @@ OPUS = get_cost_model("anthropic", "claude-opus-4-7")
 GPT54 = get_cost_model("openai", "gpt-5.4")
 
 
+def test_box_contains_with_and_without_slack() -> None:
+    outer = Box(10, 10, 100, 50)
+    assert outer.contains(Box(10, 10, 100, 50)) and outer.contains(Box(20, 20, 30, 30))
+    assert not outer.contains(Box(9, 10, 100, 50)) and not outer.contains(Box(10, 10, 100, 51))
+    assert outer.contains(Box(8, 8, 102, 52), slack=2) and not outer.contains(Box(7, 10, 50, 30), slack=2)
+
+
 def context(
     image: Image.Image,
     region: Box | None,

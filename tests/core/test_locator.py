@@ -55,8 +55,7 @@ def signals_with(lines: Sequence[Box] = (), has_text: float = 0.9) -> ImageSigna
 
 
 def inside(inner: Box | tuple[int, int, int, int], outer: Box) -> bool:
-    b = inner if isinstance(inner, Box) else Box(*inner)
-    return outer.left <= b.left and outer.top <= b.top and b.right <= outer.right and b.bottom <= outer.bottom
+    return outer.contains(inner if isinstance(inner, Box) else Box(*inner))
 
 
 FORM_LINES = [

@@ -422,7 +422,7 @@ def test_compressor_with_siglip_crops_to_the_patch_region(tiny_flat: Path) -> No
     assert len(runs) == 1  # the analyzer's vision pass served the patch scorer too
     assert r.decision is not None and r.decision.region == Box(800, 80, 960, 160)
     assert "patches most similar" in r.reason
-    assert r.crop_box is not None and inside_box(Box(800, 80, 960, 160), r.crop_box)
+    assert r.crop_box is not None and r.crop_box.contains(Box(800, 80, 960, 160))
     assert r.compressed_tokens < r.original_tokens
     router = comp.router
     scorer = router.locator.patch_scorer  # type: ignore[attr-defined]
@@ -463,15 +463,6 @@ def test_compressor_survives_a_failing_siglip_scorer(
     assert r.error is None and r.technique is Technique.PRESERVE and r.crop_box is None
     assert "no region located" in r.reason
     assert any("patch scorer failed" in rec.getMessage() for rec in caplog.records)
-
-
-def inside_box(inner: Box, outer: Box) -> bool:
-    return (
-        outer.left <= inner.left
-        and outer.top <= inner.top
-        and inner.right <= outer.right
-        and inner.bottom <= outer.bottom
-    )
 
 
 def test_patch_scorer_reuses_the_analyzers_vision_pass_for_the_same_image(tiny: Path) -> None:
