@@ -9,8 +9,10 @@ better than a fixed part of the page:
 - corner: the cluster of elements nearest the named corner (seeded by the nearest one, grown by
   elements within a gap of about a text line);
 - header / footer: the topmost / bottommost band of elements, cut at the first clear vertical gap;
-- title: the largest text near the top (or the topmost line when no text stands out); with the top
-  band too when the question also says "at the top" and a running header sits above that text;
+- title: the largest text near the top (or the topmost line when no text stands out), unless that
+  text sits wholly in the right third (a chart's key heading) under a line crossing the middle that is
+  nearly as tall; with the top band too when the question also says "at the top" and a running
+  header sits above that text;
 - legend: text lines with a colour swatch just left of them, stacked or in a row;
 - left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
   on that side of a vertical gutter;
@@ -66,6 +68,9 @@ SWATCH_RIGHT_HEIGHTS = 2.0
 #: Title: the topmost line at least this fraction as tall as the tallest line near the top (and clearly
 #: taller than the page's median text): ink heights vary with the glyphs ("$509,996" vs "Sales").
 TITLE_LARGE_FRACTION = 0.6
+#: Title: a line wholly right of this fraction of the width is at the side (a chart's key), and a
+#: title candidate crossing the middle third (between 1 - this and this) is preferred above it.
+TITLE_SIDE_FRACTION = 2.0 / 3.0
 #: Consecutive table rows are at most this many row heights apart.
 TABLE_ROW_GAP_HEIGHTS = 3.0
 #: Legend entries stacked at most this many entry heights apart belong to one legend.
@@ -281,6 +286,24 @@ def _header_footer(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     )
 
 
+def _centred_line_above(title: Box, lines: list[Box], width: int) -> Box | None:
+    """A chart's key heading ("Rosenbrock(x,y)" over its entries) sits at the right edge and its
+    brackets make its box taller than a title of the same font. When the chosen line lies wholly in
+    the right third and a line nearly as tall crosses the middle third above it, that line is the
+    title (the topmost such one)."""
+    if title.left < TITLE_SIDE_FRACTION * width:
+        return None
+    centred = [
+        b
+        for b in lines
+        if b.bottom <= title.top
+        and b.left < TITLE_SIDE_FRACTION * width
+        and b.right > (1.0 - TITLE_SIDE_FRACTION) * width
+        and b.height >= TITLE_LARGE_FRACTION * title.height
+    ]
+    return min(centred, key=lambda b: (b.top, b.left)) if centred else None
+
+
 def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     h = layout.height
     lines = [b for b in layout.lines if b.top < 0.4 * h and b.width >= 1.5 * b.height]
@@ -293,6 +316,13 @@ def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
         large = [b for b in lines if b.height >= max(TITLE_LARGE_FRACTION * tallest.height, 1.25 * med)]
         title = min(large, key=lambda b: (b.top, b.left))
         conf, why = 0.78, "the topmost large text"
+        above = _centred_line_above(title, lines, layout.width)
+        if above is not None:
+            title, conf, why = (
+                above,
+                0.7,
+                "the topmost line across the centre; the larger text at the side looks like a key",
+            )
     else:
         title = min(lines, key=lambda b: (b.top, b.left))
         if title.top > 0.25 * h:

@@ -332,6 +332,35 @@ def test_heading_at_the_top_takes_the_running_header_above_the_largest_heading()
     assert t is not None and t.box == boxes[1]
 
 
+def test_chart_title_is_not_the_taller_key_heading_at_the_side() -> None:
+    # A gnuplot-style chart: a centred title, a key at the right whose heading's brackets make its
+    # box taller than the title's, tick labels below and left.
+    img = blank(1280, 960)
+    d = ImageDraw.Draw(img)
+    boxes: list[Box] = []
+    for xy, text, size in [
+        ((560, 22), "Rosenbrock Function", 15),
+        ((1110, 95), "Rosenbrock(x,y)", 16),
+        *(((1200, 118 + 20 * i), label, 13) for i, label in enumerate(("100", "10", "1"))),
+        *(((150 + 120 * i, 900), f"{i - 2}", 13) for i in range(5)),
+        *(((60, 300 + 100 * i), f"{i}.5", 13) for i in range(4)),
+    ]:
+        d.text(xy, text, font=font(size), fill="black")
+        boxes.append(Box(*(int(v) for v in d.textbbox(xy, text, font=font(size)))))
+    assert boxes[1].height > boxes[0].height  # the key's heading is the tallest line near the top
+    t = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the title of this chart?", signals_with(boxes)
+    )
+    assert t is not None and t.box == boxes[0], t
+    assert "across the centre" in t.evidence
+    # The same key heading on a chart with no centred line above it stays the answer.
+    alone = [b for i, b in enumerate(boxes) if i != 0]
+    t2 = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the title of this chart?", signals_with(alone)
+    )
+    assert t2 is not None and t2.box.contains(boxes[1])
+
+
 def test_top_right_corner_is_the_block_nearest_the_corner() -> None:
     img, boxes = draw_page()
     r = QueryRegionLocator(ocr_engine=None).locate(
