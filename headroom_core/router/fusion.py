@@ -2,7 +2,10 @@
 
 The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingPolicy`):
 
-1. Query confidence below ``min_query_confidence`` -> PRESERVE.
+1. Query confidence below ``min_query_confidence`` -> PRESERVE. 1b. So is a near tie with PRESERVE:
+   when the classifier's PRESERVE probability is within ``preserve_tie_margin`` of its top class's,
+   it cannot tell a question that needs the pixels from one that does not, and keeping the image
+   is the choice that cannot lose the answer.
 2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
    ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
    checked again by the TRANSCODE applier after reading: rule 2b/2c.)
@@ -160,6 +163,19 @@ def fuse(
             Technique.PRESERVE,
             f"query classifier unsure ({q} at {query_confidence:.2f} < min_query_confidence "
             f"{policy.min_query_confidence}), so the image is kept",
+        )
+
+    # Rule 1b: a near tie with PRESERVE keeps the image.
+    keep = probs.get(Technique.PRESERVE.value)
+    if (
+        query_prediction is not Technique.PRESERVE
+        and keep is not None
+        and query_confidence - keep < policy.preserve_tie_margin
+    ):
+        return decision(
+            Technique.PRESERVE,
+            f"query classifier torn between {q} ({query_confidence:.2f}) and preserve ({keep:.2f}), "
+            f"closer than preserve_tie_margin {policy.preserve_tie_margin}, so the image is kept",
         )
 
     if query_prediction is Technique.TRANSCODE:

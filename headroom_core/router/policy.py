@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.7"
+POLICY_VERSION = "2026.11.8"
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class RoutingPolicy:
 
     #: Rule 1: below this query confidence the decision falls back to PRESERVE.
     min_query_confidence: float = 0.45
+    #: Rule 1b: PRESERVE also when its probability is within this of the top class's (a near tie
+    #: between a technique that drops pixels and keeping them; "What does this chart show?" at
+    #: transcode 0.48 / preserve 0.41).
+    preserve_tie_margin: float = 0.1
     #: Rule 2 (TRANSCODE): the image must look like it has text ...
     transcode_min_has_text: float = 0.5
     #: ... and be text-dominated: a document, or text covering at least this fraction of the image.

@@ -59,6 +59,35 @@ def test_rule1_confidence_floor_preserves() -> None:
     assert d2.technique is Technique.FULL_LOW
 
 
+def test_rule1b_near_tie_with_preserve_keeps_the_image() -> None:
+    page = signals(has_text=0.95, is_document=0.9, text_area_fraction=0.3)
+
+    def fused(probs: dict[str, float]) -> RouteDecision:
+        top = max(probs, key=lambda k: probs[k])
+        return fuse(
+            query_prediction=Technique(top),
+            query_confidence=probs[top],
+            signals=page,
+            low_view_scale=1.0,
+            locate=lambda: None,
+            router="test",
+            query_probabilities=probs,
+        )
+
+    torn = fused({"transcode": 0.48, "crop": 0.0, "full_low": 0.11, "preserve": 0.41})
+    assert torn.technique is Technique.PRESERVE
+    assert "torn between transcode (0.48) and preserve (0.41)" in torn.reason
+    assert torn.confidence == 0.41  # the classifier's own probability of keeping the image
+    clear = fused({"transcode": 0.55, "crop": 0.0, "full_low": 0.1, "preserve": 0.35})
+    assert clear.technique is Technique.TRANSCODE  # 0.2 apart: the classifier is not torn
+    # A tie between two techniques that both drop pixels is not this rule's business.
+    other = fused({"transcode": 0.48, "crop": 0.0, "full_low": 0.44, "preserve": 0.08})
+    assert other.technique is Technique.TRANSCODE
+    # Without probabilities (a classifier that gives none) the rule cannot apply.
+    d, _ = run(Technique.TRANSCODE, 0.6, page)
+    assert d.technique is Technique.TRANSCODE
+
+
 def test_rule2_transcode_needs_text_and_text_dominance() -> None:
     page = signals(has_text=0.95, is_document=0.9, text_area_fraction=0.3)
     d, calls = run(Technique.TRANSCODE, 0.9, page)
