@@ -26,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "headroom_core" / "router" / "data" / "heldout.jsonl"
+BLIND = ROOT / "headroom_core" / "router" / "data" / "blind.jsonl"
 RESULTS = Path(__file__).resolve().parent / "RESULTS_router.md"
 
 
@@ -65,6 +66,35 @@ def worker(backend: str, threads: int) -> dict[str, Any]:
         "n": len(times),
         "predictions": preds,
     }
+
+
+def _blind_section(clf: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """The shipped classifier and each of its members alone on the blind set (written apart)."""
+    from dataclasses import replace
+
+    from headroom_core.router.evaluate import evaluate_queries, format_query_report
+    from headroom_core.router.rules import RuleQueryClassifier
+    from headroom_core.router.trained import MiniLMQueryClassifier
+
+    head = clf.head
+    variants: list[tuple[str, Any]] = [("shipped", clf)]
+    if head.partners:
+        variants.append(("tuned head alone", MiniLMQueryClassifier(head=replace(head, partners=()))))
+        variants.append(("frozen head alone (member1)", MiniLMQueryClassifier(head=head.partners[0])))
+    variants.append(("rule-based", RuleQueryClassifier()))
+    lines = [
+        f"## Blind set ({BLIND.name}: written apart from the rules only; never trained on or used to choose)",
+        "",
+        "| classifier | queries | accuracy | macro-F1 |",
+        "|---|---:|---:|---:|",
+    ]
+    shipped = None
+    for name, variant in variants:
+        report = evaluate_queries(variant, rows)
+        shipped = shipped or report
+        lines.append(f"| {name} | {report.n} | {report.accuracy:.2%} | {report.macro_f1:.4f} |")
+    assert shipped is not None
+    return [*lines, "", format_query_report(shipped, f"blind ({BLIND.name}), shipped classifier"), ""]
 
 
 def _run_worker(backend: str, threads: int) -> dict[str, Any] | str:
@@ -187,6 +217,8 @@ def main() -> int:
         ),
         "",
     ]
+    if BLIND.is_file():
+        out += _blind_section(clf, _rows(BLIND))
     rules = evaluate_queries(RuleQueryClassifier(), rows)
     out += [
         f"Rule-based classifier on the same held-out set, for comparison: accuracy {rules.accuracy:.2%}, "

@@ -49,6 +49,11 @@ class TuneConfig:
     #: in a useful range; the factor is folded into the head's weights when it is exported
     scale: float = 10.0
     max_length: int = 256
+    #: cross-entropy label smoothing (0 = none)
+    label_smoothing: float = 0.0
+    #: each word of a training query is dropped with this probability, per epoch (0 = none), so the
+    #: head cannot lean on one word of a phrasing it saw
+    word_dropout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,18 @@ def tune_bitfit(
     )
     counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
     weights = np.where(counts > 0, len(labels) / (n_classes * np.maximum(counts, 1)), 0.0)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+    loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor(weights, dtype=torch.float32), label_smoothing=config.label_smoothing
+    )
+    drop_rng = np.random.default_rng(seed)
+
+    def dropped(text: str) -> str:
+        if config.word_dropout <= 0.0:
+            return text
+        words = text.split()
+        kept = [w for w in words if drop_rng.random() >= config.word_dropout]
+        return " ".join(kept) if kept else text
+
     cue_t = torch.tensor(cues, dtype=torch.float32)
     steps_per_epoch = (len(queries) + config.batch_size - 1) // config.batch_size
     total = max(1, config.epochs * steps_per_epoch)
@@ -129,7 +145,7 @@ def tune_bitfit(
         running = 0.0
         for start in range(0, len(order), config.batch_size):
             idx = order[start : start + config.batch_size]
-            logits = head(features([queries[i] for i in idx], cue_t[idx]))
+            logits = head(features([dropped(queries[i]) for i in idx], cue_t[idx]))
             loss = loss_fn(logits, torch.tensor(labels[idx], dtype=torch.long))
             optimiser.zero_grad()
             loss.backward()

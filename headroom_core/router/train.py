@@ -627,6 +627,8 @@ def train_tuned_head(
             "batch_size": tune.batch_size,
             "warmup": tune.warmup,
             "scale": tune.scale,
+            "label_smoothing": tune.label_smoothing,
+            "word_dropout": tune.word_dropout,
             "cue_scale": config.cue_scale,
             "class_weight": "balanced",
             "tuned_tensors": len(tensors),
@@ -705,6 +707,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--epochs", type=int, default=TuneConfig.epochs, help="bitfit epochs")
     parser.add_argument("--train-threads", type=int, default=2, help="torch threads while tuning")
+    parser.add_argument("--label-smoothing", type=float, default=TuneConfig.label_smoothing)
+    parser.add_argument("--word-dropout", type=float, default=TuneConfig.word_dropout)
     parser.add_argument(
         "--no-ensemble",
         action="store_true",
@@ -719,7 +723,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tune == "bitfit":
         head, record = train_tuned_head(
             config,
-            TuneConfig(epochs=args.epochs),
+            TuneConfig(
+                epochs=args.epochs, label_smoothing=args.label_smoothing, word_dropout=args.word_dropout
+            ),
             model=args.model,
             backend=args.backend,
             threads=args.threads,
