@@ -71,6 +71,10 @@ TITLE_LARGE_FRACTION = 0.6
 #: Title: a line wholly right of this fraction of the width is at the side (a chart's key), and a
 #: title candidate crossing the middle third (between 1 - this and this) is preferred above it.
 TITLE_SIDE_FRACTION = 2.0 / 3.0
+#: Columns: on a page with at least this many text lines, one line may cross a gutter (a
+#: breadcrumb over a sidebar and the page beside it); its members are still the lines wholly on
+#: their side.
+GUTTER_BRIDGE_MIN_LINES = 20
 #: Consecutive table rows are at most this many row heights apart.
 TABLE_ROW_GAP_HEIGHTS = 3.0
 #: Legend entries stacked at most this many entry heights apart belong to one legend.
@@ -517,7 +521,10 @@ def _column(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     for b in lines:
         cover[max(0, b.left)] += 1
         cover[min(w, b.right)] -= 1
-    occupied = np.cumsum(cover)[:w] > 0
+    # A line bridging the columns (a breadcrumb or header bar over a docs sidebar and its page)
+    # does not fill the gutter: on a page of many lines, one crossing line is allowed.
+    bridging = 1 if len(lines) >= GUTTER_BRIDGE_MIN_LINES else 0
+    occupied = np.cumsum(cover)[:w] > bridging
     min_gutter = max(2.0 * layout.line_height, 0.02 * w)
     gutters: list[tuple[int, int]] = []
     x = 0
@@ -527,8 +534,9 @@ def _column(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
             start = x
             while x < w and not occupied[x]:
                 x += 1
-            a, b2 = max(start, lo), min(x, hi)
-            if b2 - a >= min_gutter and start > 0 and x < w:
+            # A gutter between text on both sides, centred away from the margins (an indent or a
+            # list's bullets sit in the outer 12 %), as wide as a couple of lines are tall.
+            if x - start >= min_gutter and start > 0 and x < w and lo <= (start + x) // 2 <= hi:
                 gutters.append((start, x))
         x += 1
     if not gutters:

@@ -382,6 +382,39 @@ def test_header_footer_and_title() -> None:
     assert title is not None and title.box == boxes[0] and "large text" in title.evidence
 
 
+def test_sidebar_gutter_survives_one_bridging_breadcrumb() -> None:
+    # A docs page: a breadcrumb across the top, a sidebar of short entries, the page's text beside
+    # it with a narrow gap. The breadcrumb crosses the gutter; the sidebar is still the column.
+    img = blank(1920, 1080)
+    d = ImageDraw.Draw(img)
+    boxes: list[Box] = []
+
+    def put(xy: tuple[int, int], text: str, size: int = 15) -> None:
+        d.text(xy, text, font=font(size), fill="black")
+        boxes.append(Box(*(int(v) for v in d.textbbox(xy, text, font=font(size)))))
+
+    put((24, 20), "Python  >>  3.11.2 Documentation  >>  The Python Standard Library  >>  Modules")
+    for i, entry in enumerate(
+        ("Table of Contents", "uu - Encode and decode", "encode()", "decode()", "Error")
+    ):
+        put((30, 110 + 22 * i), entry)
+    for i, entry in enumerate(("Previous topic", "telnetlib", "Next topic", "xdrlib", "Report a Bug")):
+        put((30, 260 + 22 * i), entry)
+    for i in range(24):
+        put((275, 110 + 30 * i), f"page text line {i} of the module documentation, words")
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the first item of the sidebar?", signals_with(boxes)
+    )
+    assert r is not None and "gutter" in r.evidence, r
+    assert inside(boxes[1], r.box) and r.box.right < 275 and r.box.top > 20, r
+    # Two lines crossing: not a gutter any more (the page really is one block there).
+    second = Box(24, 60, 1100, 76)
+    r2 = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the first item of the sidebar?", signals_with([*boxes, second])
+    )
+    assert r2 is None or r2.box.right >= 275 or "gutter" not in r2.evidence
+
+
 def test_left_column_uses_the_gutter() -> None:
     img, boxes = draw_page()
     r = QueryRegionLocator(ocr_engine=None).locate(img, "What is in the left column?", signals_with(boxes))
