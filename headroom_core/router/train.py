@@ -286,6 +286,37 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """The training pool as both trainers read it."""
+
+    path: Path
+    sha256: str
+    queries: list[str]
+    labels: npt.NDArray[np.int64]
+    groups: list[str]
+
+    @classmethod
+    def read(cls, config: TrainConfig) -> _Pool:
+        rows = load_jsonl(config.data)
+        return cls(
+            path=config.data,
+            sha256=hashlib.sha256(config.data.read_bytes()).hexdigest(),
+            queries=[str(r["query"]) for r in rows],
+            labels=np.array([CLASSES.index(str(r["technique"])) for r in rows], dtype=np.int64),
+            groups=[_group(r, config.pseudo_groups) for r in rows],
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The head metadata's ``data`` entry."""
+        return {
+            "file": f"headroom_core/router/data/{self.path.name}",
+            "sha256": self.sha256,
+            "lines": len(self.queries),
+            "class_counts": {c: int((self.labels == i).sum()) for i, c in enumerate(CLASSES)},
+        }
+
+
 def _group(row: dict[str, Any], pseudo_groups: int) -> str:
     """The CV group: the template family, else a pseudo-group from a hash of the text."""
     notes = str(row.get("notes", ""))
@@ -406,11 +437,8 @@ def train_head(
 ) -> tuple[QueryHead, dict[str, Any]]:
     """Fit the head as described in the module docs; returns it and its training record."""
     say = log or (lambda _msg: None)
-    raw = config.data.read_bytes()
-    rows = load_jsonl(config.data)
-    queries = [str(r["query"]) for r in rows]
-    y = np.array([CLASSES.index(str(r["technique"])) for r in rows], dtype=np.int64)
-    groups = [_group(r, config.pseudo_groups) for r in rows]
+    pool = _Pool.read(config)
+    queries, y, groups = pool.queries, pool.labels, pool.groups
 
     say(f"embedding {len(queries)} training queries with {encoder.identity} ...")
     start = time.perf_counter()
@@ -460,7 +488,6 @@ def train_head(
     weight = weight.astype(np.float32).astype(np.float64)
     bias = bias.astype(np.float32).astype(np.float64)
     train_acc = float(((x @ weight + bias).argmax(axis=1) == y).mean())
-    counts = {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}
     record: dict[str, Any] = {
         "trained_by": "python -m headroom_core.router.train",
         "model": (
@@ -475,12 +502,7 @@ def train_head(
             "max_iter": config.max_iter,
             "class_weight": "balanced" if config.balanced else None,
         },
-        "data": {
-            "file": f"headroom_core/router/data/{config.data.name}",
-            "sha256": hashlib.sha256(raw).hexdigest(),
-            "lines": len(rows),
-            "class_counts": counts,
-        },
+        "data": pool.record(),
         "seed": config.seed,
         "split": (
             f"grouped {config.folds}-fold cross-validation inside the training pool: template families "
@@ -548,11 +570,8 @@ def train_tuned_head(
     from .encoder import EncoderTuning, default_torch_path
 
     say = log or (lambda _msg: None)
-    raw = config.data.read_bytes()
-    rows = load_jsonl(config.data)
-    queries = [str(r["query"]) for r in rows]
-    y = np.array([CLASSES.index(str(r["technique"])) for r in rows], dtype=np.int64)
-    groups = [_group(r, config.pseudo_groups) for r in rows]
+    pool = _Pool.read(config)
+    queries, y, groups = pool.queries, pool.labels, pool.groups
     source = str(model) if model is not None else str(default_torch_path())
     probe = QueryHead(
         classes=CLASSES,
@@ -611,7 +630,6 @@ def train_tuned_head(
         tuning=tuning,
     )
     served = head.logits(head.features(serving.encode(queries).astype(np.float64), queries)).argmax(axis=1)
-    counts = {c: int((y == i).sum()) for i, c in enumerate(CLASSES)}
     record: dict[str, Any] = {
         "trained_by": "python -m headroom_core.router.train",
         "model": (
@@ -634,12 +652,7 @@ def train_tuned_head(
             "tuned_tensors": len(tensors),
             "tuned_values": int(sum(v.size for v in tensors.values())),
         },
-        "data": {
-            "file": f"headroom_core/router/data/{config.data.name}",
-            "sha256": hashlib.sha256(raw).hexdigest(),
-            "lines": len(rows),
-            "class_counts": counts,
-        },
+        "data": pool.record(),
         "seed": config.seed,
         "split": (
             f"validation = fold 1 of a grouped {config.folds}-fold split of the training pool (template "
