@@ -140,25 +140,31 @@ class Reader:
             ]
         return self._lines[k]
 
-    def height(self, image: Image.Image, answer: str) -> float | None:
-        """Median height of the lines that carry ``answer`` in ``image`` (``None``: not found)."""
+    def heights(self, image: Image.Image, answer: str) -> list[float]:
+        """Median line height of every occurrence of ``answer`` in ``image`` (empty: not found)."""
         want = norm(answer)
         if not want:
-            return None
+            return []
         key = _pixels_key(image)
         engines = [self.primary] + ([self.sparse] if self.sparse is not None else [])
         for engine in engines:
-            h = _answer_height(self._read(engine, image, key), want)
-            if h is not None:
-                return h
-        return None
+            found = _answer_heights(self._read(engine, image, key), want)
+            if found:
+                return found
+        return []
+
+    def height(self, image: Image.Image, answer: str) -> float | None:
+        """The tallest occurrence of ``answer`` in ``image`` (``None``: not found)."""
+        return max(self.heights(image, answer), default=None)
 
     def native_height(self, path: str, answer: str) -> float | None:
-        """The answer's line height in the original image, at full resolution."""
+        """The answer's line height in the original image, at full resolution: its smallest
+        occurrence (a docs page repeats its title in the sidebar at body size; a crop of the
+        sidebar at full resolution has not shrunk it)."""
         k = (path, answer)
         if k not in self._native:
             with Image.open(path) as im:
-                self._native[k] = self.height(im.convert("RGB"), answer)
+                self._native[k] = min(self.heights(im.convert("RGB"), answer), default=None)
         return self._native[k]
 
     def finds(self, image: Image.Image, answer: str, native: float | None) -> bool:
@@ -176,18 +182,21 @@ class Reader:
 MIN_SEEN_LINE_PX = 12
 
 
-def _answer_height(lines: list[tuple[str, int]], want: str) -> float | None:
-    """Median height of the lines ``want`` spans in their joined text, or ``None``."""
+def _answer_heights(lines: list[tuple[str, int]], want: str) -> list[float]:
+    """Median height of the lines each occurrence of ``want`` spans in their joined text."""
     joined, starts = "", []
     for text, _ in lines:
         starts.append(len(joined))
         joined += text
+    out: list[float] = []
     at = joined.find(want)
-    if at < 0:
-        return None
-    end = at + len(want)
-    heights = [h for (text, h), s in zip(lines, starts, strict=True) if s < end and s + len(text) > at]
-    return float(statistics.median(heights)) if heights else None
+    while at >= 0:
+        end = at + len(want)
+        heights = [h for (text, h), s in zip(lines, starts, strict=True) if s < end and s + len(text) > at]
+        if heights:
+            out.append(float(statistics.median(heights)))
+        at = joined.find(want, at + 1)
+    return out
 
 
 def seen_size(cost_model: CostModel, width: int, height: int, detail: str | None) -> tuple[int, int]:
