@@ -521,17 +521,23 @@ def train_head(
         "encoder_threads": getattr(encoder, "num_threads", None),
         "versions": _versions(),
     }
-    head = QueryHead(
+    return _linear_head(weight, bias, config, temperature, encoder.identity, metadata=record), record
+
+
+def _linear_head(
+    weight: Array, bias: Array, config: TrainConfig, temperature: float, encoder: str, **extra: Any
+) -> QueryHead:
+    """The one-layer head over ``[embedding, cue_scale * cues]`` both trainers produce."""
+    return QueryHead(
         classes=CLASSES,
         layers=((weight, bias),),
         cues=CUES,
         cue_scale=config.cue_scale,
         temperature=temperature,
-        embedding_dim=dim,
-        encoder=encoder.identity,
-        metadata=record,
+        embedding_dim=weight.shape[0] - len(CUES),
+        encoder=encoder,
+        **extra,
     )
-    return head, record
 
 
 def _tuning_tag(tensors: dict[str, npt.NDArray[np.float32]]) -> str:
@@ -614,21 +620,11 @@ def train_tuned_head(
     tuning = EncoderTuning(_tuning_tag(tensors), tensors)
     weight = final.weight.astype(np.float32).astype(np.float64)
     bias = final.bias.astype(np.float32).astype(np.float64)
-    dim = weight.shape[0] - len(CUES)
     torch_pred = final.logits(queries, cues).argmax(axis=1)
 
     serving = MiniLMEncoder(model, backend=backend, num_threads=threads, tuned=tuning)
     say(f"serving check on {serving.identity} ...")
-    head = QueryHead(
-        classes=CLASSES,
-        layers=((weight, bias),),
-        cues=CUES,
-        cue_scale=config.cue_scale,
-        temperature=temperature,
-        embedding_dim=dim,
-        encoder=serving.identity,
-        tuning=tuning,
-    )
+    head = _linear_head(weight, bias, config, temperature, serving.identity, tuning=tuning)
     served = head.logits(head.features(serving.encode(queries).astype(np.float64), queries)).argmax(axis=1)
     record: dict[str, Any] = {
         "trained_by": "python -m headroom_core.router.train",
