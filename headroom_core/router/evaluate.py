@@ -99,8 +99,12 @@ def _probabilities(
 
     if isinstance(classifier, MiniLMQueryClassifier):
         order = [classifier.head.classes.index(c) for c in CLASSES]
-        cal = classifier.probabilities(list(queries))[:, order]
-        raw = classifier.probabilities(list(queries), calibrated=False)[:, order]
+        if not queries:
+            empty = np.zeros((0, len(CLASSES)))
+            return empty, empty, classifier.temperature
+        logits = classifier.member_logits(list(queries))  # encoded once, calibrated two ways
+        cal = classifier.combine(logits)[:, order]
+        raw = classifier.combine(logits, calibrated=False)[:, order]
         return cal, raw, classifier.temperature
     probs = np.array(
         [[classifier.predict(q).probabilities.get(c, 0.0) for c in CLASSES] for q in queries],

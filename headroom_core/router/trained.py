@@ -346,21 +346,29 @@ class MiniLMQueryClassifier(QueryClassifier):
         self._check_identity()
         self.predict("warm up")
 
-    def probabilities(self, queries: Sequence[str], *, calibrated: bool = True) -> FloatArray:
-        """Combined probabilities, columns in ``self.head.classes`` order (no empty-query rule).
+    def member_logits(self, queries: Sequence[str]) -> list[FloatArray]:
+        """Each member's raw logits (one row per query), in ``self.members`` order."""
+        texts = [q or "" for q in queries]
+        return [head.logits(head.features(encoder.encode(texts), texts)) for head, encoder in self.members]
+
+    def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:
+        """The members' probabilities combined by their geometric mean, columns in ``self.head.classes``
+        order (no empty-query rule).
 
         Each member's probabilities use its own temperature (the head's ``temperature`` argument
         overrides the first member's); ``calibrated=False`` uses temperature 1 everywhere.
         """
-        texts = [q or "" for q in queries]
-        if not texts:
-            return np.zeros((0, len(self.head.classes)))
-        log_sum = np.zeros((len(texts), len(self.head.classes)))
-        for i, (head, encoder) in enumerate(self.members):
-            features = head.features(encoder.encode(texts), texts)
+        log_sum = np.zeros((len(logits[0]), len(self.head.classes)))
+        for i, ((head, _), member) in enumerate(zip(self.members, logits, strict=True)):
             t = (self.temperature if i == 0 else head.temperature) if calibrated else 1.0
-            log_sum += np.log(np.clip(head.probabilities(features, t), 1e-300, None))
+            log_sum += np.log(np.clip(_softmax(member / t), 1e-300, None))
         return _softmax(log_sum / len(self.members))
+
+    def probabilities(self, queries: Sequence[str], *, calibrated: bool = True) -> FloatArray:
+        """:meth:`combine` of :meth:`member_logits`."""
+        if not queries:
+            return np.zeros((0, len(self.head.classes)))
+        return self.combine(self.member_logits(queries), calibrated=calibrated)
 
     def predict_proba(self, queries: Sequence[str]) -> FloatArray:
         """Calibrated probabilities, one row per query, columns in ``self.head.classes`` order."""
