@@ -99,6 +99,10 @@ _INTENT_PARAGRAPH = re.compile(
     r"\b(paragraph|passage|bullet|clause|sentence|note|description|blurb)\b", re.IGNORECASE
 )
 _INTENT_COLUMN = re.compile(r"\b(column|col\.)\b", re.IGNORECASE)
+#: A value asked for by its label ("the option labelled 'X'", "the field 'Total'", "the value of 'Y'").
+_NAMES_A_LABEL = re.compile(
+    r"\b(labell?ed|label|field|option|setting|entry|key|value (?:of|for)|set (?:for|to))\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,18 @@ class ParsedQuery:
     def strong_terms(self) -> tuple[Term, ...]:
         """Terms worth an OCR pass on their own (quoted, starts-with, capitalised)."""
         return tuple(t for t in self.terms if t.kind in ("quoted", "starts_with", "capitalised"))
+
+    @property
+    def names_text_target(self) -> bool:
+        """Whether the question names its target by the target's own text and asks for that line or
+        that label's value: "what does the line beginning with 'warning (' say?", "what is set for
+        the option labelled 'Check style'?". Not a paragraph, a column or a term to explain."""
+        own_text = any(t.kind in ("quoted", "starts_with") for t in self.terms)
+        if not own_text:
+            return False
+        if self.intent == "line":
+            return True
+        return self.intent == "value" and bool(_NAMES_A_LABEL.search(self.query))
 
 
 def normalise_tokens(text: str) -> tuple[str, ...]:

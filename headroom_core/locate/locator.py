@@ -221,6 +221,9 @@ class QueryRegionLocator(RegionLocator):
     def locate(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocatedRegion | None:
         return self.locate_detailed(image, query, signals).region
 
+    def names_text(self, query: str) -> bool:
+        return parse_query(query).names_text_target
+
     def locate_detailed(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocateReport:
         """Like :meth:`locate`, with the deciding path and the OCR / rest time split."""
         t0 = time.perf_counter()
@@ -324,15 +327,15 @@ class QueryRegionLocator(RegionLocator):
             if in_place:
                 conf = min(0.99, max(text.confidence, spatial.confidence) + AGREEMENT_BONUS)
                 return LocatedRegion(
-                    text.box, round(conf, 4), f"{text.evidence}, in {spatial.evidence}"
+                    text.box, round(conf, 4), f"{text.evidence}, in {spatial.evidence}", by_text=True
                 ), "text+spatial"
             if text.confidence - DISAGREEMENT_PENALTY >= spatial.confidence - 0.1:
                 conf = max(0.0, text.confidence - DISAGREEMENT_PENALTY)
                 evidence = f"{text.evidence}, though not in the {spatial.cue.phrase.strip()} named"
-                return LocatedRegion(text.box, round(conf, 4), evidence), "text"
+                return LocatedRegion(text.box, round(conf, 4), evidence, by_text=True), "text"
             return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence), "spatial"
         if text is not None:
-            return LocatedRegion(text.box, text.confidence, text.evidence), "text"
+            return LocatedRegion(text.box, text.confidence, text.evidence, by_text=True), "text"
         if spatial is not None:
             return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence), "spatial"
         return None, "none"

@@ -24,6 +24,8 @@ class LocatedRegion:
     box: Box
     confidence: float
     evidence: str
+    #: Found by matching the question's words in the image's text (not by place or patches alone).
+    by_text: bool = False
 
 
 class RegionLocator(ABC):
@@ -34,6 +36,11 @@ class RegionLocator(ABC):
     @abstractmethod
     def locate(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocatedRegion | None:
         """Return the region ``query`` refers to in ``image``, or ``None``."""
+
+    def names_text(self, query: str) -> bool:
+        """Whether ``query`` names its target by the target's own text (a quoted line, a label's
+        value), so that a region found by that text is all the question needs. No I/O."""
+        return False
 
 
 class Router(ABC):

@@ -79,4 +79,5 @@ class FusedRouter(Router):
             locate=locate,
             router=f"{prediction.classifier}+{signals.analyzer}",
             policy=self.policy,
+            query_names_text=locator is not None and locator.names_text(query),
         )

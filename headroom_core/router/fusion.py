@@ -8,7 +8,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    is the choice that cannot lose the answer.
 2. TRANSCODE needs text present (``has_text``) and text-dominated (``is_document`` or
    ``text_area_fraction``); else CROP when a region is located, else PRESERVE. (OCR quality is
-   checked again by the TRANSCODE applier after reading: rule 2b/2c.)
+   checked again by the TRANSCODE applier after reading: rule 2b/2c.) 2d. First, when the question
+   names its target by the target's own text (``query_names_text``: "what does the line beginning
+   with 'warning (' say?", "the option labelled 'Check style'") and the locator finds that text in
+   the image, the line (or the label and its value) is all the question needs: it is cropped (or
+   sent as the low view, rule 4b) instead of sending the whole page's text.
 3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
@@ -107,13 +111,21 @@ def fuse(
     policy: RoutingPolicy = DEFAULT_POLICY,
     low_view_tokens: int | None = None,
     crop_tokens: Callable[[Box], int] | None = None,
+    query_names_text: bool = False,
 ) -> RouteDecision:
-    """Apply the fusion rules; ``locate`` is called only when a region is needed.
+    """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
     ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
     of a box would cost) enable rule 4b; without them a located region is always cropped.
+    ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
+    located: list[LocatedRegion | None] = []
+
+    def region_once() -> LocatedRegion | None:
+        if not located:
+            located.append(locate())
+        return located[0]
 
     def decision(
         technique: Technique,
@@ -179,6 +191,11 @@ def fuse(
         )
 
     if query_prediction is Technique.TRANSCODE:
+        # Rule 2d: the question names one line (or a label's value) by its own text.
+        if query_names_text:
+            named = region_once()
+            if named is not None and named.by_text and named.confidence >= policy.crop_min_region_confidence:
+                return crop_or_low_view(named, "the question names one line by its own text, found at")
         # Rule 2: text must be present and dominate the image.
         if signals is None:
             return decision(
@@ -191,7 +208,7 @@ def fuse(
                 f"the question asks for the image's text and the image is text-dominated "
                 f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})",
             )
-        region = locate()
+        region = region_once()
         if region is not None and region.confidence >= policy.crop_min_region_confidence:
             return crop_or_low_view(region, f"TRANSCODE refused ({why}); cropping to")
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
@@ -236,7 +253,7 @@ def fuse(
 
     if query_prediction is Technique.CROP:
         # Rule 4: a located region.
-        region = locate()
+        region = region_once()
         if region is None or region.confidence < policy.crop_min_region_confidence:
             why = (
                 "no region located"

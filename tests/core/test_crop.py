@@ -269,3 +269,40 @@ def test_grow_to_content_takes_the_panel_value_and_stops_at_its_frame() -> None:
     page = Image.new("RGB", (800, 800), "white")
     ImageDraw.Draw(page).rectangle((0, 0, 800, 800), fill="black")
     assert grow_to_content(page, Box(100, 100, 200, 120), 20.0) == Box(100, 100, 200, 120)
+
+
+class AlwaysTranscode(QueryClassifier):
+    name = "always-transcode"
+
+    def predict(self, query: str) -> QueryPrediction:
+        return QueryPrediction(Technique.TRANSCODE, 0.9, {"transcode": 0.9, "preserve": 0.05}, self.name)
+
+
+def test_a_line_named_by_its_text_is_cropped_while_the_page_goes_as_text() -> None:
+    """Rule 2d end to end: a drawn page of text, the real analyzer and locator; the page's OCR
+    is the drawn text. The question naming one line by its start gets that line; the same page
+    asked to be transcribed goes as its text."""
+    img = Image.new("RGB", (1200, 1500), "white")
+    d = ImageDraw.Draw(img)
+    lines: list[TextLine] = []
+    words = "the kernel reads each option from the command line and stores its value".split()
+    for i in range(40):
+        text = f"{i + 1}. " + " ".join(words[(i + k) % len(words)] for k in range(9))
+        if i == 23:
+            text = "warning (message) print a warning message and go on"
+        y = 60 + i * 34
+        d.text((80, y), text, font=font(20), fill="black")
+        lines.append(TextLine(Box(*(int(v) for v in d.textbbox((80, y), text, font=font(20)))), text, 0.95))
+    router = FusedRouter(
+        AlwaysTranscode(),
+        analyzer=EmbeddedImageAnalyzer(),
+        locator=QueryRegionLocator(ocr_engine=FormOcr(lines)),
+    )
+    named = router.decide(img, "What does the line beginning with 'warning (' say?", OPUS, None)
+    assert named.technique is Technique.CROP, named.reason
+    assert named.region is not None and "names one line by its own text" in named.reason
+    target = lines[23].box
+    assert named.region.top <= target.top and named.region.bottom >= target.bottom
+    assert named.region.height < 3 * target.height  # the line, not the page
+    whole = router.decide(img, "Transcribe the text on this page.", OPUS, None)
+    assert whole.technique is Technique.TRANSCODE and whole.region is None

@@ -111,6 +111,60 @@ def test_rule2_photo_with_small_sign_goes_to_crop_when_located() -> None:
     assert d2.technique is Technique.PRESERVE and "no text region located" in d2.reason
 
 
+def test_rule2d_a_line_named_by_its_own_text_is_cropped_instead_of_sending_the_page_text() -> None:
+    page = signals(has_text=0.95, is_document=0.9, text_area_fraction=0.3)
+    line = LocatedRegion(Box(40, 300, 700, 318), 0.9, "the line 'warning (message) ...'", by_text=True)
+
+    def decide(named: bool, region: LocatedRegion | None) -> tuple[RouteDecision, int]:
+        calls: list[int] = []
+
+        def locate() -> LocatedRegion | None:
+            calls.append(1)
+            return region
+
+        d = fuse(
+            query_prediction=Technique.TRANSCODE,
+            query_confidence=0.9,
+            signals=page,
+            low_view_scale=0.5,
+            locate=locate,
+            router="test",
+            query_names_text=named,
+        )
+        return d, len(calls)
+
+    d, calls = decide(True, line)
+    assert d.technique is Technique.CROP and d.region == line.box and calls == 1
+    assert "names one line by its own text" in d.reason and d.confidence == 0.9
+    # not named by its text: the page goes as its text, and the locator is not even asked
+    d, calls = decide(False, line)
+    assert d.technique is Technique.TRANSCODE and calls == 0
+    # the locator found a place, not the text: the page's text
+    by_place = LocatedRegion(line.box, 0.9, "the bottom line")
+    assert decide(True, by_place)[0].technique is Technique.TRANSCODE
+    # the text was not found, or only weakly: the page's text
+    assert decide(True, None)[0].technique is Technique.TRANSCODE
+    weak = LocatedRegion(line.box, POLICY.crop_min_region_confidence - 0.05, "a fuzzy match", by_text=True)
+    assert decide(True, weak)[0].technique is Technique.TRANSCODE
+
+
+def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -> None:
+    chart = signals(has_text=0.9, is_document=0.05, text_area_fraction=0.01)
+    line = LocatedRegion(Box(10, 10, 210, 30), 0.8, "the legend entry", by_text=True)
+    d, calls = run(Technique.TRANSCODE, 0.9, chart, region=line)  # rule 2's fallback
+    assert d.technique is Technique.CROP and calls == 1
+    d = fuse(
+        query_prediction=Technique.TRANSCODE,
+        query_confidence=0.9,
+        signals=chart,
+        low_view_scale=1.0,
+        locate=lambda: None,
+        router="test",
+        query_names_text=True,
+    )
+    assert d.technique is Technique.PRESERVE and "no text region located" in d.reason
+
+
 def test_rule2_text_area_alone_can_qualify() -> None:
     screenshot = signals(
         has_text=0.9, is_document=0.2, text_area_fraction=POLICY.transcode_min_text_area + 0.01

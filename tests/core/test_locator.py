@@ -95,6 +95,29 @@ def test_parse_query_finds_terms_places_and_intent() -> None:
     assert parse_query("what is the customer's name?").terms[0].text == "customer name"
 
 
+def test_a_question_names_its_target_by_its_own_text() -> None:
+    named = [
+        "What does the line beginning with 'warning (' say?",
+        "Which line starts with ERROR?",
+        "What is set for the option labelled 'Check style'?",
+        'What is the value of "Retries" in the config?',
+        "Read me the row that begins with Total",
+    ]
+    for q in named:
+        assert parse_query(q).names_text_target, q
+    not_named = [
+        "What does the error 'ENOENT' mean?",  # a term to explain: its context matters
+        "Summarise the paragraph starting with 'However'",  # a paragraph, not a line
+        "Transcribe the text on this page.",
+        "What is the heading at the top of the page?",
+        "What is the Invoice No?",  # capitalised label, not quoted: read from the text
+        "What's in the left column?",
+    ]
+    for q in not_named:
+        assert not parse_query(q).names_text_target, q
+    assert QueryRegionLocator(ocr_engine=None).names_text(named[0])
+
+
 # --------------------------------------------------------------------------- text path
 
 
@@ -136,7 +159,7 @@ def test_line_that_starts_with() -> None:
         ("INFO 12:00:04 heartbeat ok", (16, 144, 300, 160)),
     ]
     r = locate(lines, "Which line starts with ERROR?").region
-    assert r is not None and r.box == Box(16, 116, 430, 132)
+    assert r is not None and r.box == Box(16, 116, 430, 132) and r.by_text
     assert "starts" not in r.evidence or "ERROR" in r.evidence
 
 
@@ -258,7 +281,7 @@ def test_ocr_failure_only_disables_the_text_path() -> None:
     loc = QueryRegionLocator(ocr_engine=BrokenOcr())
     report = loc.locate_detailed(blank(), "What is the Total in the top-left corner?", signals_with())
     assert report.timing.ocr == "failed"
-    assert report.region is not None and report.path == "spatial"
+    assert report.region is not None and report.path == "spatial" and not report.region.by_text
 
 
 def test_locator_without_ocr_engine() -> None:
