@@ -12,7 +12,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    names its target by the target's own text (``query_names_text``: "what does the line beginning
    with 'warning (' say?", "the option labelled 'Check style'") and the locator finds that text in
    the image, the line (or the label and its value) is all the question needs: it is cropped (or
-   sent as the low view, rule 4b) instead of sending the whole page's text.
+   sent as the low view, rule 4b) instead of sending the whole page's text. 2e. When rule 2
+   refuses TRANSCODE and locates no region, the classifier's reading of the question as a gist
+   (its FULL_LOW probability at least ``gist_fallback_min_probability``: "What is shown in this
+   screenshot?" sits between the two) sends the low view when rule 3 allows it, else PRESERVE;
+   the same is the ``fallback`` of a TRANSCODE that its applier refuses after reading (rule 2b).
 3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
@@ -62,6 +66,31 @@ def _not_text_dominated(signals: ImageSignals, policy: RoutingPolicy) -> str | N
         return (
             f"text is not dominant (is_document {signals.is_document:.2f}, text area {text_area:.1%} "
             f"< transcode_min_text_area {policy.transcode_min_text_area:.0%})"
+        )
+    return None
+
+
+def _low_view_refusal(
+    signals: ImageSignals | None, low_view_scale: float | None, policy: RoutingPolicy
+) -> str | None:
+    """Rule 3: why the low view would lose a text image's headline (or its detail), or ``None``."""
+    if signals is None or signals.has_text < policy.legibility_has_text:
+        return None
+    height = _headline_height(signals)
+    if height is not None and low_view_scale is not None:
+        if height * low_view_scale < policy.min_legible_text_px:
+            return (
+                f"its headline text, {height:.0f} px tall, would be {height * low_view_scale:.1f} px "
+                f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
+            )
+        return None
+    if (
+        _not_text_dominated(signals, policy) is None
+        and signals.has_small_details >= policy.full_low_max_small_details
+    ):
+        return (
+            f"no text height measured and has_small_details {signals.has_small_details:.2f} >= "
+            f"full_low_max_small_details {policy.full_low_max_small_details}"
         )
     return None
 
@@ -120,6 +149,13 @@ def fuse(
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
+    kept = (
+        ""
+        if signals is None
+        else f" (its headline stays legible, has_text {signals.has_text:.2f})"
+        if signals.has_text >= policy.legibility_has_text
+        else f" (no text to keep legible, has_text {signals.has_text:.2f})"
+    )
     located: list[LocatedRegion | None] = []
 
     def region_once() -> LocatedRegion | None:
@@ -132,6 +168,7 @@ def fuse(
         reason: str,
         region: LocatedRegion | None = None,
         confidence_of: LocatedRegion | None = None,
+        fallback: Technique = Technique.PRESERVE,
     ) -> RouteDecision:
         if technique is query_prediction:
             confidence = query_confidence
@@ -153,6 +190,7 @@ def fuse(
             region=region.box if region else None,
             router=router,
             query_probabilities=probs,
+            fallback=fallback,
         )
 
     def crop_or_low_view(region: LocatedRegion, lead: str) -> RouteDecision:
@@ -202,53 +240,46 @@ def fuse(
                 Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
             )
         why = _not_text_dominated(signals, policy)
+        gist = probs.get(Technique.FULL_LOW.value, 0.0)
+        gist_allowed = (
+            gist >= policy.gist_fallback_min_probability
+            and _low_view_refusal(signals, low_view_scale, policy) is None
+        )
         if why is None:
             return decision(
                 Technique.TRANSCODE,
                 f"the question asks for the image's text and the image is text-dominated "
-                f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})",
+                f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})"
+                + ("; the low version if OCR reads it badly (rule 2e)" if gist_allowed else ""),
+                fallback=Technique.FULL_LOW if gist_allowed else Technique.PRESERVE,
             )
         region = region_once()
         if region is not None and region.confidence >= policy.crop_min_region_confidence:
             return crop_or_low_view(region, f"TRANSCODE refused ({why}); cropping to")
+        # Rule 2e: the classifier's next reading of the question, a gist, where rule 3 allows it.
+        if gist_allowed:
+            return decision(
+                Technique.FULL_LOW,
+                f"TRANSCODE refused ({why}) and no text region located; the question may ask for the "
+                f"gist (full_low {gist:.2f} >= gist_fallback_min_probability "
+                f"{policy.gist_fallback_min_probability}) and the low version keeps it{kept}",
+            )
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
     if query_prediction is Technique.FULL_LOW:
         # Rule 3: legibility and detail at the low size, where the image has text.
-        if signals is not None and signals.has_text >= policy.legibility_has_text:
-            refused = None
-            height = _headline_height(signals)
-            text_dominated = _not_text_dominated(signals, policy) is None
-            if height is not None and low_view_scale is not None:
-                if height * low_view_scale < policy.min_legible_text_px:
-                    refused = (
-                        f"its headline text, {height:.0f} px tall, would be {height * low_view_scale:.1f} px "
-                        f"at the low size (< min_legible_text_px {policy.min_legible_text_px})"
-                    )
-            elif text_dominated and signals.has_small_details >= policy.full_low_max_small_details:
-                refused = (
-                    f"no text height measured and has_small_details {signals.has_small_details:.2f} >= "
-                    f"full_low_max_small_details {policy.full_low_max_small_details}"
+        refused = _low_view_refusal(signals, low_view_scale, policy)
+        if refused is not None:
+            # Rule 3b: a text-dominated image's gist is its text.
+            if signals is not None and _not_text_dominated(signals, policy) is None:
+                return decision(
+                    Technique.TRANSCODE,
+                    f"FULL_LOW refused ({refused}); the image is text-dominated, so its text "
+                    "carries the gist",
                 )
-            if refused is not None:
-                # Rule 3b: a text-dominated image's gist is its text.
-                if text_dominated:
-                    return decision(
-                        Technique.TRANSCODE,
-                        f"FULL_LOW refused ({refused}); the image is text-dominated, so its text "
-                        "carries the gist",
-                    )
-                return decision(Technique.PRESERVE, f"FULL_LOW refused: {refused}")
+            return decision(Technique.PRESERVE, f"FULL_LOW refused: {refused}")
         return decision(
-            Technique.FULL_LOW,
-            "a gist/scene question: the low version keeps what it needs"
-            + (
-                ""
-                if signals is None
-                else f" (its headline stays legible, has_text {signals.has_text:.2f})"
-                if signals.has_text >= policy.legibility_has_text
-                else f" (no text to keep legible, has_text {signals.has_text:.2f})"
-            ),
+            Technique.FULL_LOW, "a gist/scene question: the low version keeps what it needs" + kept
         )
 
     if query_prediction is Technique.CROP:

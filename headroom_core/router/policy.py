@@ -31,6 +31,9 @@ class RoutingPolicy:
     #: ... and be text-dominated: a document, or text covering at least this fraction of the image.
     transcode_min_is_document: float = 0.5
     transcode_min_text_area: float = 0.08
+    #: Rule 2e: when TRANSCODE is refused and no region is located, the low view is sent (if rule 3
+    #: allows it) when the classifier gave FULL_LOW at least this probability.
+    gist_fallback_min_probability: float = 0.35
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
     #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
     #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1
