@@ -160,11 +160,19 @@ class Reader:
     def native_height(self, path: str, answer: str) -> float | None:
         """The answer's line height in the original image, at full resolution: its smallest
         occurrence (a docs page repeats its title in the sidebar at body size; a crop of the
-        sidebar at full resolution has not shrunk it)."""
+        sidebar at full resolution has not shrunk it), as either engine reads it (the automatic
+        layout reads a pydoc sidebar beside the page badly, the sparse mode finds it)."""
         k = (path, answer)
         if k not in self._native:
-            with Image.open(path) as im:
-                self._native[k] = min(self.heights(im.convert("RGB"), answer), default=None)
+            want = norm(answer)
+            found: list[float] = []
+            if want:
+                with Image.open(path) as im:
+                    rgb = im.convert("RGB")
+                key = _pixels_key(rgb)
+                for engine in [self.primary] + ([self.sparse] if self.sparse is not None else []):
+                    found += _answer_heights(self._read(engine, rgb, key), want)
+            self._native[k] = min(found, default=None)
         return self._native[k]
 
     def finds(self, image: Image.Image, answer: str, native: float | None) -> bool:
