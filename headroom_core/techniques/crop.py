@@ -45,6 +45,11 @@ MIN_MARGIN_PX = 16
 MARGIN_LINE_HEIGHTS = 1.0
 #: A text line is cut by the box when the box covers this share of its height and some of its width.
 CUT_LINE_MIN_OVERLAP = 0.4
+#: A box at least this many line heights tall is a block (a column, a panel): a line it cuts that
+#: runs past its sides by more than ``BLOCK_MAX_SIDE_GROWTH`` of the block's width is not its line
+#: but one crossing its edge (a docs breadcrumb over a sidebar and the page), and is not added.
+BLOCK_MIN_LINES = 3
+BLOCK_MAX_SIDE_GROWTH = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
     """Grow ``box`` to hold every text line it cuts (covers part of its height and width).
 
     One pass over the lines ``box`` itself cuts: the lines a grown box would cut in turn are not
-    added, so a box never cascades across a page of touching lines.
+    added, so a box never cascades across a page of touching lines. A block (a box several lines
+    tall) does not take a line that runs far past its sides (``BLOCK_MAX_SIDE_GROWTH``).
     """
     out = box
     for line in lines:
@@ -74,8 +80,12 @@ def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
             continue
         ih = min(box.bottom, line.bottom) - max(box.top, line.top)
         iw = min(box.right, line.right) - max(box.left, line.left)
-        if ih >= CUT_LINE_MIN_OVERLAP * line.height and iw > 0:
-            out = out.union(line)
+        if ih < CUT_LINE_MIN_OVERLAP * line.height or iw <= 0:
+            continue
+        overflow = max(0, box.left - line.left) + max(0, line.right - box.right)
+        if box.height >= BLOCK_MIN_LINES * line.height and overflow > BLOCK_MAX_SIDE_GROWTH * box.width:
+            continue
+        out = out.union(line)
     return out
 
 

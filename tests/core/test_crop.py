@@ -83,6 +83,19 @@ def test_expansion_does_not_cascade_through_touching_lines() -> None:
     assert expand_to_lines(Box(100, 2, 200, 18), lines) == Box(0, 0, 500, 20).union(Box(100, 2, 200, 18))
 
 
+def test_a_block_does_not_take_a_line_crossing_its_side() -> None:
+    """A sidebar (a block of lines) whose top row the page's breadcrumb shares: the breadcrumb runs
+    far past the sidebar's right edge and is not added; a line the block cuts a little is."""
+    sidebar = Box(25, 22, 220, 560)
+    breadcrumb = Box(139, 23, 733, 37)
+    assert expand_to_lines(sidebar, [breadcrumb]) == sidebar
+    overhang = Box(30, 300, 260, 314)  # a sidebar entry running 40 px past the panel
+    assert expand_to_lines(sidebar, [overhang]) == Box(25, 22, 260, 560)
+    # a one-line box (a value) still takes its whole line, however long
+    value = Box(600, 302, 680, 318)
+    assert expand_to_lines(value, [Box(40, 300, 700, 320)]) == Box(40, 300, 700, 320)
+
+
 def test_pad_box_margin_and_clamp() -> None:
     assert pad_box(Box(100, 100, 200, 140), 1000, 1000) == Box(84, 84, 216, 156)
     assert pad_box(Box(0, 0, 50, 50), 60, 60) == Box(0, 0, 60, 60)
