@@ -32,6 +32,7 @@ def run(
     scale: float | None = 1.0,
     region: LocatedRegion | None = None,
     policy: RoutingPolicy = POLICY,
+    names_text: bool = False,
 ):
     calls: list[int] = []
 
@@ -47,6 +48,7 @@ def run(
         locate=locate,
         router="test",
         policy=policy,
+        query_names_text=names_text,
     )
     return d, len(calls)
 
@@ -116,22 +118,7 @@ def test_rule2d_a_line_named_by_its_own_text_is_cropped_instead_of_sending_the_p
     line = LocatedRegion(Box(40, 300, 700, 318), 0.9, "the line 'warning (message) ...'", by_text=True)
 
     def decide(named: bool, region: LocatedRegion | None) -> tuple[RouteDecision, int]:
-        calls: list[int] = []
-
-        def locate() -> LocatedRegion | None:
-            calls.append(1)
-            return region
-
-        d = fuse(
-            query_prediction=Technique.TRANSCODE,
-            query_confidence=0.9,
-            signals=page,
-            low_view_scale=0.5,
-            locate=locate,
-            router="test",
-            query_names_text=named,
-        )
-        return d, len(calls)
+        return run(Technique.TRANSCODE, 0.9, page, scale=0.5, region=region, names_text=named)
 
     d, calls = decide(True, line)
     assert d.technique is Technique.CROP and d.region == line.box and calls == 1
@@ -153,52 +140,45 @@ def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -
     line = LocatedRegion(Box(10, 10, 210, 30), 0.8, "the legend entry", by_text=True)
     d, calls = run(Technique.TRANSCODE, 0.9, chart, region=line)  # rule 2's fallback
     assert d.technique is Technique.CROP and calls == 1
-    d = fuse(
+    d, calls = run(Technique.TRANSCODE, 0.9, chart, region=None, names_text=True)
+    assert d.technique is Technique.PRESERVE and "no text region located" in d.reason and calls == 1
+
+
+def transcode_or_gist(sig: ImageSignals, full_low: float, scale: float) -> RouteDecision:
+    """The classifier torn between TRANSCODE and FULL_LOW, nothing located."""
+    return fuse(
         query_prediction=Technique.TRANSCODE,
-        query_confidence=0.9,
-        signals=chart,
-        low_view_scale=1.0,
+        query_confidence=1.0 - full_low,
+        query_probabilities={"transcode": 1.0 - full_low, "full_low": full_low},
+        signals=sig,
+        low_view_scale=scale,
         locate=lambda: None,
         router="test",
-        query_names_text=True,
     )
-    assert d.technique is Technique.PRESERVE and "no text region located" in d.reason
 
 
 def test_rule2e_a_refused_transcode_falls_to_the_gist_when_the_classifier_reads_one() -> None:
     """ "What is shown in this screenshot?" of a dialog: transcode 0.52 / full_low 0.46; the dialog
     is not text-dominated and no region is named."""
     title = Box(300, 10, 700, 40)  # the dialog's title, 30 px tall
-
-    def decide(full_low: float, scale: float) -> RouteDecision:
-        dialog = ImageSignals(
-            0.9,
-            0.1,
-            0.5,
-            0.3,
-            analyzer="test",
-            text_lines=(TextLine(title, "", 0.9),),
-            evidence={"text_area_fraction": 0.03, "headline_text_height_px": 30},
-        )
-        return fuse(
-            query_prediction=Technique.TRANSCODE,
-            query_confidence=1.0 - full_low,
-            query_probabilities={"transcode": 1.0 - full_low, "full_low": full_low},
-            signals=dialog,
-            low_view_scale=scale,
-            locate=lambda: None,
-            router="test",
-        )
-
-    d = decide(0.46, 0.5)  # the 30 px title stays 15 px in the low view
+    dialog = ImageSignals(
+        0.9,
+        0.1,
+        0.5,
+        0.3,
+        analyzer="test",
+        text_lines=(TextLine(title, "", 0.9),),
+        evidence={"text_area_fraction": 0.03, "headline_text_height_px": 30},
+    )
+    d = transcode_or_gist(dialog, 0.46, 0.5)  # the 30 px title stays 15 px in the low view
     assert d.technique is Technique.FULL_LOW and d.confidence == 0.46
     assert "gist_fallback_min_probability" in d.reason and "headline stays legible" in d.reason
     # the title would fall below the legibility floor: the image is kept
-    d = decide(0.46, 0.3)
+    d = transcode_or_gist(dialog, 0.46, 0.3)
     assert d.technique is Technique.PRESERVE and "no text region located" in d.reason
     # the classifier does not read a gist into it: the image is kept
     low = POLICY.gist_fallback_min_probability - 0.05
-    assert decide(low, 0.5).technique is Technique.PRESERVE
+    assert transcode_or_gist(dialog, low, 0.5).technique is Technique.PRESERVE
 
 
 def test_rule2e_is_the_fallback_of_a_transcode_its_applier_may_refuse() -> None:
@@ -210,23 +190,11 @@ def test_rule2e_is_the_fallback_of_a_transcode_its_applier_may_refuse() -> None:
         analyzer="test",
         evidence={"text_area_fraction": 0.3, "headline_text_height_px": 30},
     )
-
-    def decide(full_low: float, scale: float) -> RouteDecision:
-        return fuse(
-            query_prediction=Technique.TRANSCODE,
-            query_confidence=1.0 - full_low,
-            query_probabilities={"transcode": 1.0 - full_low, "full_low": full_low},
-            signals=page,
-            low_view_scale=scale,
-            locate=lambda: None,
-            router="test",
-        )
-
-    d = decide(0.4, 0.5)
+    d = transcode_or_gist(page, 0.4, 0.5)
     assert d.technique is Technique.TRANSCODE and d.fallback is Technique.FULL_LOW
     assert "rule 2e" in d.reason and d.as_dict()["fallback"] == "full_low"
-    assert decide(0.4, 0.3).fallback is Technique.PRESERVE  # the heading would not stay legible
-    assert decide(0.1, 0.5).fallback is Technique.PRESERVE  # no gist reading
+    assert transcode_or_gist(page, 0.4, 0.3).fallback is Technique.PRESERVE  # heading would be illegible
+    assert transcode_or_gist(page, 0.1, 0.5).fallback is Technique.PRESERVE  # no gist reading
 
 
 def test_rule2_text_area_alone_can_qualify() -> None:
