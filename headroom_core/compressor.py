@@ -588,18 +588,8 @@ class ImageCompressor:
         try:
             return decision, self._appliers[decision.technique].apply(context(decision))
         except TechniqueRefusedError as exc:
-            refused = str(exc)
-        if decision.fallback is not Technique.PRESERVE and decision.fallback in self.allowed:
-            # the router's own second choice for a refusal (fusion rule 2e)
-            second = decision.with_technique(
-                decision.fallback, f"{refused}; sent as {decision.fallback.value}, the router's fallback"
-            )
-            try:
-                return second, self._appliers[second.technique].apply(context(second))
-            except TechniqueRefusedError as exc:
-                refused = f"{refused}; {second.technique.value} refused too: {exc}"
-        fallback = decision.with_technique(Technique.PRESERVE, refused)
-        return fallback, self._appliers[Technique.PRESERVE].apply(context(fallback))
+            fallback = decision.with_technique(Technique.PRESERVE, str(exc))
+            return fallback, self._appliers[Technique.PRESERVE].apply(context(fallback))
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s

@@ -132,9 +132,6 @@ class RouteDecision:
     region: Box | None = None
     router: str = "unknown"
     query_probabilities: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
-    #: What is sent instead when ``technique``'s applier refuses after trying (TRANSCODE whose OCR
-    #: reads badly); decided with the technique, by the same rules. PRESERVE unless a rule says so.
-    fallback: Technique = Technique.PRESERVE
 
     @property
     def signals(self) -> ImageSignals | None:
@@ -164,7 +161,6 @@ class RouteDecision:
             "query_prediction": self.query_prediction.value if self.query_prediction else None,
             "query_confidence": None if self.query_confidence is None else round(self.query_confidence, 4),
             "region": self.region.as_tuple() if self.region else None,
-            "fallback": self.fallback.value,
             "image_signals": self.image_signals.as_dict() if self.image_signals else None,
         }
 

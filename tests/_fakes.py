@@ -24,17 +24,10 @@ class FixedRouter(Router):
 
     name = "fixed"
 
-    def __init__(
-        self,
-        technique: Technique,
-        region: Box | None = None,
-        fail: bool = False,
-        fallback: Technique = Technique.PRESERVE,
-    ) -> None:
+    def __init__(self, technique: Technique, region: Box | None = None, fail: bool = False) -> None:
         self.technique = technique
         self.region = region
         self.fail = fail
-        self.fallback = fallback
         self.queries: list[str] = []
 
     def decide(
@@ -52,7 +45,6 @@ class FixedRouter(Router):
             0.9,
             self.region,
             router="fixed",
-            fallback=self.fallback,
         )
 
 

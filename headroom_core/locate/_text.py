@@ -48,6 +48,10 @@ MIN_MATCH_SCORE = 0.72
 GENERIC_TOKEN_WEIGHT = 0.35
 #: A phrase whose identifier token (digits, 3+ characters) is found exactly scores at least this.
 ID_MATCH_SCORE = 0.9
+#: Rank added to a line that starts with the term as a form label ("Channel:"): a label is what a
+#: question about a field names, over a button or sentence that merely contains the word (and
+#: OCR reads a label beside its input box with less confidence than a plain button).
+LABEL_FORM_BONUS = 0.04
 #: Two matches within this rank of each other, on different rows, make the best one ambiguous.
 AMBIGUITY_MARGIN = 0.03
 AMBIGUITY_PENALTY = 0.15
@@ -202,6 +206,8 @@ def match_terms(lines: Sequence[TextLine], terms: Sequence[Term]) -> list[TextMa
             quality = score * (0.9 + 0.1 * max(0.0, min(1.0, conf)))
             label_like = (b - a) / len(tokens)  # the term is (most of) the line: a label
             rank = term.weight * quality + 0.03 * label_like + (0.02 if a == 0 else 0.0)
+            if a == 0 and _looks_like_label(lines[i].text):
+                rank += LABEL_FORM_BONUS
             out.append(TextMatch(i, term, round(quality, 4), rank, a, b, len(tokens), lines[i].text))
     out.sort(key=lambda m: (-m.rank, lines[m.line].box.top, lines[m.line].box.left))
     return out

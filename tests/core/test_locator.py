@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from headroom_core import Box, ImageSignals, TextLine
 from headroom_core._exceptions import HeadroomError, MissingDependencyError
 from headroom_core.locate import LocateReport, QueryRegionLocator, parse_query, region_from_patches
+from headroom_core.locate._text import locate_text
 from headroom_core.ocr import OcrEngine, OcrResult
 from headroom_core.router import LocatedRegion, RegionLocator
 
@@ -161,6 +162,18 @@ def test_line_that_starts_with() -> None:
     r = locate(lines, "Which line starts with ERROR?").region
     assert r is not None and r.box == Box(16, 116, 430, 132) and r.by_text
     assert "starts" not in r.evidence or "ERROR" in r.evidence
+
+
+def test_a_form_label_wins_over_a_button_that_contains_the_word() -> None:
+    """GIMP's Curves dialog: the bold "Channel:" label beside its drop-down reads with less
+    confidence than the "Reset Channel" button on the same row."""
+    lines = [
+        TextLine(Box(7, 97, 71, 111), "Presets:", 0.97),
+        TextLine(Box(6, 125, 158, 166), "Channel: [ value.", 0.59),
+        TextLine(Box(214, 138, 332, 154), "Reset Channel", 0.97),
+    ]
+    found = locate_text(lines, parse_query("What is set for the option labelled 'Channel'?"), 476, 561)
+    assert found is not None and found.box.left <= 6 and "'Channel: [ value.'" in found.evidence
 
 
 def test_quoted_string() -> None:
