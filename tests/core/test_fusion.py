@@ -181,22 +181,6 @@ def test_rule2e_a_refused_transcode_falls_to_the_gist_when_the_classifier_reads_
     assert transcode_or_gist(dialog, low, 0.5).technique is Technique.PRESERVE
 
 
-def test_rule2e_is_the_fallback_of_a_transcode_its_applier_may_refuse() -> None:
-    page = ImageSignals(
-        0.95,
-        0.9,
-        0.5,
-        0.3,
-        analyzer="test",
-        evidence={"text_area_fraction": 0.3, "headline_text_height_px": 30},
-    )
-    d = transcode_or_gist(page, 0.4, 0.5)
-    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.FULL_LOW
-    assert "rule 2e" in d.reason and d.as_dict()["fallback"] == "full_low"
-    assert transcode_or_gist(page, 0.4, 0.3).fallback is Technique.PRESERVE  # heading would be illegible
-    assert transcode_or_gist(page, 0.1, 0.5).fallback is Technique.PRESERVE  # no gist reading
-
-
 def test_rule2_text_area_alone_can_qualify() -> None:
     screenshot = signals(
         has_text=0.9, is_document=0.2, text_area_fraction=POLICY.transcode_min_text_area + 0.01
