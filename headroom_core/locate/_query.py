@@ -89,6 +89,11 @@ _STARTS = re.compile(
 )
 _TOKEN = re.compile(r"[^\s\"“”‘’?!,;:()\[\]{}<>]+")
 
+#: The words before a quoted string that make it the start of a line ("beginning with 'X'").
+_STARTS_BEFORE = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning|prefixed)\s+with\s+(?:the\s+(?:word|text|string)\s+)?$",
+    re.IGNORECASE,
+)
 _INTENT_LINE = re.compile(
     r"\b(line|row|entry|message|record|log)\b[^?]*\b(starts?|starting|begins?|beginning|contains?|containing|"
     r"with|mentions?|mentioning|says?)\b|\b(whole|full|entire|complete) (line|row|message|entry)\b|"
@@ -380,7 +385,9 @@ def parse_query(query: str) -> ParsedQuery:
 
     for m in _QUOTED.finditer(q):
         text = next(g for g in m.groups() if g is not None)
-        term = _make_term([(text, True)], "quoted")
+        # "the line beginning with 'edit history'": a quoted start, matched at a line's start only
+        kind = "starts_with" if _STARTS_BEFORE.search(q[: m.start()]) else "quoted"
+        term = _make_term([(text, True)], kind)
         if term is not None:
             terms.append(term)
         blank_out(m.start(), m.end())
@@ -433,10 +440,10 @@ def parse_query(query: str) -> ParsedQuery:
             terms.append(term)
     terms.sort(key=lambda t: -t.weight)
     intent = "value"
-    if any(t.kind == "starts_with" for t in terms) or _INTENT_LINE.search(q):
-        intent = "line"
-    elif _INTENT_PARAGRAPH.search(q):
+    if _INTENT_PARAGRAPH.search(text):  # outside quotes: "the paragraph starting with 'However'"
         intent = "paragraph"
+    elif any(t.kind == "starts_with" for t in terms) or _INTENT_LINE.search(q):
+        intent = "line"
     elif _INTENT_COLUMN.search(q) and not any(c.kind == "column" for c in cues):
         intent = "column"
     return ParsedQuery(q, tuple(terms), tuple(cues), intent)

@@ -164,6 +164,19 @@ def test_line_that_starts_with() -> None:
     assert "starts" not in r.evidence or "ERROR" in r.evidence
 
 
+def test_a_quoted_start_matches_only_at_the_start_of_a_line() -> None:
+    """A reference card: the quoted start also ends the line above it."""
+    p = parse_query("What does the line beginning with 'edit history' say?")
+    assert [(t.text, t.kind) for t in p.terms] == [("edit history", "starts_with")] and p.intent == "line"
+    assert parse_query("What does 'edit history' mean?").terms[0].kind == "quoted"
+    lines = [  # the line asked for reads with less confidence (small print)
+        TextLine(Box(16, 60, 420, 76), "use with edit history", 0.97),
+        TextLine(Box(16, 88, 520, 104), "edit history lines edit and then run previous commands", 0.5),
+    ]
+    found = locate_text(lines, p, 1000, 800)
+    assert found is not None and found.box == Box(16, 88, 520, 104)
+
+
 def test_a_form_label_wins_over_a_button_that_contains_the_word() -> None:
     """GIMP's Curves dialog: the bold "Channel:" label beside its drop-down reads with less
     confidence than the "Reset Channel" button on the same row."""
