@@ -30,7 +30,7 @@ from .costs import CostModel, get_cost_model
 from .ocr._base import OcrEngine
 from .router._base import RegionLocator, Router
 from .router.policy import DEFAULT_POLICY, POLICY_VERSION, RoutingPolicy
-from .techniques import TECHNIQUES, Applied, ApplyContext, TechniqueApplier, TranscodeApplier
+from .techniques import TECHNIQUES, Applied, ApplyContext, PreserveApplier, TechniqueApplier, TranscodeApplier
 from .types import Box, CompressionResult, ImageResult, RouteDecision, Technique
 
 __all__ = ["ImageCompressor", "compress_images"]
@@ -192,10 +192,9 @@ class ImageCompressor:
         self._lock = threading.Lock()
         self._jobs_lock = threading.Lock()
         self._abandoned = 0
-        self._appliers: dict[Technique, TechniqueApplier] = {
-            t: (TranscodeApplier(ocr_engine, policy) if t is Technique.TRANSCODE else cls())
-            for t, cls in TECHNIQUES.items()
-        }
+        self._appliers: dict[Technique, TechniqueApplier] = {t: cls() for t, cls in TECHNIQUES.items()}
+        self._appliers[Technique.TRANSCODE] = TranscodeApplier(ocr_engine, policy)
+        self._appliers[Technique.PRESERVE] = PreserveApplier(policy)
         self._cache: LRUCache[_Outcome] | None = LRUCache(cache_size) if cache is not False else None
         self._store = SQLiteStore(cache) if isinstance(cache, str | os.PathLike) else None
         engine_name = ocr_engine if isinstance(ocr_engine, str) else ocr_engine.name

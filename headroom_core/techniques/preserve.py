@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .._imageio import encode_image, resize
 from ..codecs import Replacement
-from ..tiling import align
+from ..router.policy import DEFAULT_POLICY, RoutingPolicy
+from ..tiling import Alignment, align
 from ..types import Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 
@@ -13,22 +14,54 @@ __all__ = ["PreserveApplier"]
 
 class PreserveApplier(TechniqueApplier):
     """Keeps the image. Resizes only when tile alignment lowers billed tokens (``bounded``) or does
-    the provider's own downscale client-side (``lossless``); otherwise the original bytes are sent."""
+    the provider's own downscale client-side (``lossless``); otherwise the original bytes are sent.
+
+    A ``bounded`` shrink never takes an image's body text (the median text line the analyzer
+    measured) below the policy's ``min_legible_text_px``: text already at the edge of legibility
+    (a dense reference card's 9 px lines) is sent at the size the provider would see anyway
+    (``lossless``), since a few per cent smaller is what loses it.
+    """
 
     technique = Technique.PRESERVE
 
-    def apply(self, ctx: ApplyContext) -> Applied:
+    def __init__(self, policy: RoutingPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
+
+    def _plan(self, ctx: ApplyContext) -> tuple[Alignment, str]:
         d = ctx.decoded
         plan = align(
             d.width, d.height, ctx.cost_model, ctx.detail, mode=ctx.alignment, max_downscale=ctx.max_downscale
         )
+        signals = ctx.decision.image_signals if ctx.decision is not None else None
+        if ctx.alignment != "bounded" or not plan.resized or signals is None:
+            return plan, ""
+        body = signals.evidence.get("median_text_height_px")
+        if (
+            signals.has_text < self.policy.legibility_has_text
+            or not isinstance(body, int | float)
+            or body <= 0
+        ):
+            return plan, ""
+        lossless = align(d.width, d.height, ctx.cost_model, ctx.detail, mode="lossless")
+        scale = plan.target_size[0] / d.width
+        floor = self.policy.min_legible_text_px
+        if body * scale >= floor or plan.target_size == lossless.target_size:
+            return plan, ""
+        why = (
+            f"; its body text, {body:.0f} px, would be {body * scale:.1f} px (< min_legible_text_px {floor})"
+        )
+        return lossless, why
+
+    def apply(self, ctx: ApplyContext) -> Applied:
+        d = ctx.decoded
+        plan, kept_text = self._plan(ctx)
         if not plan.resized or plan.tokens_after > ctx.original_tokens:
             return Applied(
                 technique=self.technique,
                 replacement=None,
                 tokens=ctx.original_tokens,
                 size=d.size,
-                note="sent as is: alignment would not lower the billed tokens",
+                note="sent as is: alignment would not lower the billed tokens" + kept_text,
                 byte_size=len(ctx.original_data),
             )
         data, mime = encode_image(resize(d.image, plan.target_size), text_like=ctx.text_like)
@@ -48,7 +81,7 @@ class PreserveApplier(TechniqueApplier):
             size=plan.target_size,
             note=(
                 f"tile-aligned {d.width}x{d.height} -> {plan.target_size[0]}x{plan.target_size[1]} "
-                f"({plan.pixels_kept:.0%} of the billed pixels kept)"
+                f"({plan.pixels_kept:.0%} of the billed pixels kept)" + kept_text
             ),
             byte_size=len(data),
         )

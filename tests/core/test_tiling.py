@@ -192,3 +192,53 @@ def test_size_independent_rules_never_resize_below_the_billed_size() -> None:
 
 def test_modes_constant() -> None:
     assert MODES == ("lossless", "bounded", "off")
+
+
+# --------------------------------------------------------------------------- PRESERVE and small text
+
+
+def _preserve(body_px: float | None, size: tuple[int, int] = (1210, 935)) -> tuple[tuple[int, int], int, str]:
+    """PRESERVE a page whose analyzer measured body text ``body_px`` tall, on Claude Opus 4.7."""
+    import io
+
+    from PIL import Image
+
+    from headroom_core import ImageSignals, RouteDecision, Technique
+    from headroom_core._imageio import decode_image
+    from headroom_core.techniques import ApplyContext, PreserveApplier
+
+    model = get_cost_model("anthropic", "claude-opus-4-7")
+    buf = io.BytesIO()
+    Image.new("RGB", size, "white").save(buf, format="PNG")
+    data = buf.getvalue()
+    evidence = {} if body_px is None else {"median_text_height_px": body_px}
+    signals = ImageSignals(0.95, 0.9, 0.3, 0.6, evidence=evidence)
+    ctx = ApplyContext(
+        decoded=decode_image(data),
+        original_data=data,
+        cost_model=model,
+        detail=None,
+        original_tokens=model.tokens(*size),
+        query="q",
+        decision=RouteDecision(Technique.PRESERVE, 0.9, "test", signals),
+        provider="anthropic",
+        model=None,
+        alignment="bounded",
+        text_like=True,
+    )
+    out = PreserveApplier().apply(ctx)
+    return out.size, out.tokens, out.note
+
+
+def test_preserve_does_not_shrink_body_text_below_the_legibility_floor() -> None:
+    bounded = align(1210, 935, get_cost_model("anthropic", "claude-opus-4-7"))
+    assert bounded.resized and bounded.tokens_after < bounded.tokens_before  # 1496 -> 1419 tokens
+    # 20 px body text stays >= 11 px after the shrink: the page is aligned
+    size, tokens, _ = _preserve(20.0)
+    assert size == bounded.target_size and tokens == bounded.tokens_after
+    # a reference card's 9 px body text: sent at the size the provider sees, not smaller
+    size, tokens, note = _preserve(9.0)
+    assert size == (1210, 935) and tokens == bounded.tokens_before
+    assert "body text, 9 px, would be" in note and "min_legible_text_px" in note
+    # no text measured: aligned as before
+    assert _preserve(None)[0] == bounded.target_size
