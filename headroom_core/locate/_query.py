@@ -104,6 +104,14 @@ _INTENT_PARAGRAPH = re.compile(
     r"\b(paragraph|passage|bullet|clause|sentence|note|description|blurb)\b", re.IGNORECASE
 )
 _INTENT_COLUMN = re.compile(r"\b(column|col\.)\b", re.IGNORECASE)
+#: Words that ask for more than one line, or about the text rather than for it.
+_NOT_ONE_LINE = re.compile(
+    r"\b(all|every|each|lines|rows|entries|records|mean|means|meaning|explain\w*|why|summar\w+|describe|"
+    r"translate|fix|interpret\w*)\b",
+    re.IGNORECASE,
+)
+#: A line named as such: it keeps the line intent over a paragraph word ("the line of the description").
+_LINE_WORD = re.compile(r"\b(line|row|entry|record)\b", re.IGNORECASE)
 #: A value asked for by its label ("the option labelled 'X'", "the field 'Total'", "the value of 'Y'").
 _NAMES_A_LABEL = re.compile(
     r"\b(labell?ed|label|field|option|setting|entry|key|value (?:of|for)|set (?:for|to))\b", re.IGNORECASE
@@ -149,6 +157,8 @@ class ParsedQuery:
     terms: tuple[Term, ...]
     spatial: tuple[SpatialCue, ...]
     intent: str
+    #: The question with its quoted strings blanked out (what the question's own words say).
+    unquoted: str = ""
 
     @property
     def strong_terms(self) -> tuple[Term, ...]:
@@ -159,13 +169,16 @@ class ParsedQuery:
     def names_text_target(self) -> bool:
         """Whether the question names its target by the target's own text and asks for that line or
         that label's value: "what does the line beginning with 'warning (' say?", "what is set for
-        the option labelled 'Check style'?". Not a paragraph, a column or a term to explain."""
+        the option labelled 'Check style'?". Not a paragraph, a column, several lines ("every line
+        beginning with 'ERROR'") or a question about the text rather than for it ("what does
+        'ENOENT' mean?", "summarise ...")."""
         own_text = any(t.kind in ("quoted", "starts_with") for t in self.terms)
-        if not own_text:
+        words = self.unquoted or self.query
+        if not own_text or _NOT_ONE_LINE.search(words):
             return False
         if self.intent == "line":
             return True
-        return self.intent == "value" and bool(_NAMES_A_LABEL.search(self.query))
+        return self.intent == "value" and bool(_NAMES_A_LABEL.search(words))
 
 
 def normalise_tokens(text: str) -> tuple[str, ...]:
@@ -392,6 +405,7 @@ def parse_query(query: str) -> ParsedQuery:
             terms.append(term)
         blank_out(m.start(), m.end())
         blank[m.start()] = ","  # a quoted string ends a run
+    unquoted = "".join(blank)
     for m in _STARTS.finditer("".join(blank)):
         words = [(w, True) for w in _TOKEN.findall(m.group(1))]
         while words and words[-1][0].lower().strip(".") in _STOPWORDS:
@@ -439,11 +453,13 @@ def parse_query(query: str) -> ParsedQuery:
             seen.add(term.tokens)
             terms.append(term)
     terms.sort(key=lambda t: -t.weight)
-    intent = "value"
-    if _INTENT_PARAGRAPH.search(text):  # outside quotes: "the paragraph starting with 'However'"
-        intent = "paragraph"
-    elif any(t.kind == "starts_with" for t in terms) or _INTENT_LINE.search(q):
+    intent = "value"  # the question's own words decide, not the quoted text
+    if _INTENT_PARAGRAPH.search(unquoted) and not _LINE_WORD.search(unquoted):
+        intent = "paragraph"  # "the paragraph starting with 'However'"
+    elif any(t.kind == "starts_with" for t in terms) or _INTENT_LINE.search(unquoted):
         intent = "line"
-    elif _INTENT_COLUMN.search(q) and not any(c.kind == "column" for c in cues):
+    elif _INTENT_PARAGRAPH.search(unquoted):
+        intent = "paragraph"
+    elif _INTENT_COLUMN.search(unquoted) and not any(c.kind == "column" for c in cues):
         intent = "column"
-    return ParsedQuery(q, tuple(terms), tuple(cues), intent)
+    return ParsedQuery(q, tuple(terms), tuple(cues), intent, unquoted)

@@ -11,7 +11,8 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    checked again by the TRANSCODE applier after reading: rule 2b/2c.) 2d. First, when the question
    names its target by the target's own text (``query_names_text``: "what does the line beginning
    with 'warning (' say?", "the option labelled 'Check style'") and the locator finds that text in
-   the image, the line (or the label and its value) is all the question needs: it is cropped (or
+   the image surely (``named_line_min_confidence``: not one of several similar lines), the line
+   (or the label and its value) is all the question needs: it is cropped (or
    sent as the low view, rule 4b) instead of sending the whole page's text. 2e. When rule 2
    refuses TRANSCODE and locates no region, the classifier's reading of the question as a gist
    (its FULL_LOW probability at least ``gist_fallback_min_probability``: "What is shown in this
@@ -150,13 +151,13 @@ def fuse(
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
-    kept = (
-        ""
-        if signals is None
-        else f" (its headline stays legible, has_text {signals.has_text:.2f})"
-        if signals.has_text >= policy.legibility_has_text
-        else f" (no text to keep legible, has_text {signals.has_text:.2f})"
-    )
+    kept = ""
+    if signals is not None and signals.has_text < policy.legibility_has_text:
+        kept = f" (no text to keep legible, has_text {signals.has_text:.2f})"
+    elif signals is not None and (_headline_height(signals) is None or low_view_scale is None):
+        kept = f" (no text height measured, has_text {signals.has_text:.2f})"
+    elif signals is not None:
+        kept = f" (its headline stays legible, has_text {signals.has_text:.2f})"
     located: list[LocatedRegion | None] = []
 
     def region_once() -> LocatedRegion | None:
@@ -231,7 +232,7 @@ def fuse(
         # Rule 2d: the question names one line (or a label's value) by its own text.
         if query_names_text:
             named = region_once()
-            if named is not None and named.by_text and named.confidence >= policy.crop_min_region_confidence:
+            if named is not None and named.by_text and named.confidence >= policy.named_line_min_confidence:
                 return crop_or_low_view(named, "the question names one line by its own text, found at")
         # Rule 2: text must be present and dominate the image.
         if signals is None:

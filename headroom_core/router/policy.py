@@ -31,6 +31,9 @@ class RoutingPolicy:
     #: ... and be text-dominated: a document, or text covering at least this fraction of the image.
     transcode_min_is_document: float = 0.5
     transcode_min_text_area: float = 0.08
+    #: Rule 2d: the line a question names by its own text replaces the page's text only when the
+    #: locator found it this surely (an unambiguous, near-exact match of the quoted text).
+    named_line_min_confidence: float = 0.9
     #: Rule 2e: when TRANSCODE is refused and no region is located, the low view is sent (if rule 3
     #: allows it) when the classifier gave FULL_LOW at least this probability.
     gist_fallback_min_probability: float = 0.35

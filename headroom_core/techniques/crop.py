@@ -46,10 +46,12 @@ MARGIN_LINE_HEIGHTS = 1.0
 #: A text line is cut by the box when the box covers this share of its height and some of its width.
 CUT_LINE_MIN_OVERLAP = 0.4
 #: A box at least this many line heights tall is a block (a column, a panel): a line it cuts that
-#: runs past its sides by more than ``BLOCK_MAX_SIDE_GROWTH`` of the block's width is not its line
-#: but one crossing its edge (a docs breadcrumb over a sidebar and the page), and is not added.
+#: lies mostly outside it (it holds less than ``BLOCK_MIN_LINE_SHARE`` of the line's width) and runs
+#: past its sides by more than ``BLOCK_MAX_SIDE_GROWTH`` of the block's width is not its line but
+#: one crossing its edge (a docs breadcrumb over a sidebar and the page), and is not added.
 BLOCK_MIN_LINES = 3
 BLOCK_MAX_SIDE_GROWTH = 0.5
+BLOCK_MIN_LINE_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
 
     One pass over the lines ``box`` itself cuts: the lines a grown box would cut in turn are not
     added, so a box never cascades across a page of touching lines. A block (a box several lines
-    tall) does not take a line that runs far past its sides (``BLOCK_MAX_SIDE_GROWTH``).
+    tall) does not take a line that lies mostly outside it and runs far past its sides.
     """
     out = box
     for line in lines:
@@ -83,7 +85,11 @@ def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
         if ih < CUT_LINE_MIN_OVERLAP * line.height or iw <= 0:
             continue
         overflow = max(0, box.left - line.left) + max(0, line.right - box.right)
-        if box.height >= BLOCK_MIN_LINES * line.height and overflow > BLOCK_MAX_SIDE_GROWTH * box.width:
+        if (
+            box.height >= BLOCK_MIN_LINES * line.height
+            and iw < BLOCK_MIN_LINE_SHARE * line.width
+            and overflow > BLOCK_MAX_SIDE_GROWTH * box.width
+        ):
             continue
         out = out.union(line)
     return out

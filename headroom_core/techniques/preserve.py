@@ -48,7 +48,8 @@ class PreserveApplier(TechniqueApplier):
         if body * scale >= floor or plan.target_size == lossless.target_size:
             return plan, ""
         why = (
-            f"; its body text, {body:.0f} px, would be {body * scale:.1f} px (< min_legible_text_px {floor})"
+            f"not shrunk by alignment: its body text, {body:.1f} px, would be {body * scale:.1f} px "
+            f"(< min_legible_text_px {floor})"
         )
         return lossless, why
 
@@ -61,7 +62,7 @@ class PreserveApplier(TechniqueApplier):
                 replacement=None,
                 tokens=ctx.original_tokens,
                 size=d.size,
-                note="sent as is: alignment would not lower the billed tokens" + kept_text,
+                note="sent as is: " + (kept_text or "alignment would not lower the billed tokens"),
                 byte_size=len(ctx.original_data),
             )
         data, mime = encode_image(resize(d.image, plan.target_size), text_like=ctx.text_like)
@@ -81,7 +82,8 @@ class PreserveApplier(TechniqueApplier):
             size=plan.target_size,
             note=(
                 f"tile-aligned {d.width}x{d.height} -> {plan.target_size[0]}x{plan.target_size[1]} "
-                f"({plan.pixels_kept:.0%} of the billed pixels kept)" + kept_text
+                f"({plan.pixels_kept:.0%} of the billed pixels kept)"
+                + (f"; {kept_text}" if kept_text else "")
             ),
             byte_size=len(data),
         )

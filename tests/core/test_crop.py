@@ -91,6 +91,9 @@ def test_a_block_does_not_take_a_line_crossing_its_side() -> None:
     assert expand_to_lines(sidebar, [breadcrumb]) == sidebar
     overhang = Box(30, 300, 260, 314)  # a sidebar entry running 40 px past the panel
     assert expand_to_lines(sidebar, [overhang]) == Box(25, 22, 260, 560)
+    # a block over single-column text (the left half of a page) still takes its whole lines
+    rows = [Box(20, y, 980, y + 16) for y in (0, 20, 40)]
+    assert expand_to_lines(Box(0, 0, 500, 50), rows).right == 980
     # a one-line box (a value) still takes its whole line, however long
     value = Box(600, 302, 680, 318)
     assert expand_to_lines(value, [Box(40, 300, 700, 320)]) == Box(40, 300, 700, 320)

@@ -131,7 +131,8 @@ def test_rule2d_a_line_named_by_its_own_text_is_cropped_instead_of_sending_the_p
     assert decide(True, by_place)[0].technique is Technique.TRANSCODE
     # the text was not found, or only weakly: the page's text
     assert decide(True, None)[0].technique is Technique.TRANSCODE
-    weak = LocatedRegion(line.box, POLICY.crop_min_region_confidence - 0.05, "a fuzzy match", by_text=True)
+    # one of several similar lines (the locator lowers its confidence), or a fuzzy match: the text
+    weak = LocatedRegion(line.box, POLICY.named_line_min_confidence - 0.05, "3 similar matches", by_text=True)
     assert decide(True, weak)[0].technique is Technique.TRANSCODE
 
 

@@ -113,9 +113,18 @@ def test_a_question_names_its_target_by_its_own_text() -> None:
         "What is the heading at the top of the page?",
         "What is the Invoice No?",  # capitalised label, not quoted: read from the text
         "What's in the left column?",
+        "Copy out every line beginning with 'ERROR'",  # several lines
+        "List all lines starting with ERROR",
+        "What does the error message 'ENOENT' mean?",  # about the text, not for it
+        "What does the error 'required field missing' mean?",
+        "Explain the line beginning with 'warning ('",
+        "Summarise the page. Also, what does the line starting with 'ERROR disk' say?",
     ]
     for q in not_named:
         assert not parse_query(q).names_text_target, q
+    # the question's own words decide the intent, not the quoted text
+    assert parse_query("What does 'log record with id' say?").intent == "value"
+    assert parse_query("Which line of the description starts with 'Error'?").intent == "line"
     assert QueryRegionLocator(ocr_engine=None).names_text(named[0])
 
 

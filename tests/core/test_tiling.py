@@ -239,6 +239,6 @@ def test_preserve_does_not_shrink_body_text_below_the_legibility_floor() -> None
     # a reference card's 9 px body text: sent at the size the provider sees, not smaller
     size, tokens, note = _preserve(9.0)
     assert size == (1210, 935) and tokens == bounded.tokens_before
-    assert "body text, 9 px, would be" in note and "min_legible_text_px" in note
+    assert "body text, 9.0 px, would be" in note and "min_legible_text_px" in note
     # no text measured: aligned as before
     assert _preserve(None)[0] == bounded.target_size
