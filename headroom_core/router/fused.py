@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ..types import Box, RouteDecision
+from ..types import RouteDecision
 from ._base import LocatedRegion, QueryClassifier, RegionLocator, Router
 from .fusion import fuse
 from .policy import DEFAULT_POLICY, RoutingPolicy
@@ -58,17 +58,12 @@ class FusedRouter(Router):
     def decide(
         self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
     ) -> RouteDecision:
-        from ..techniques.crop import plan_crop
         from ..techniques.full_low import plan_full_low
 
         prediction = self.classifier.predict(query)
         signals = self.analyzer.analyze(image)
         low = plan_full_low(image.width, image.height, cost_model, detail)
         locator = self.locator
-        lines = tuple(tl.box for tl in signals.text_lines)
-
-        def crop_tokens(box: Box) -> int:  # as the CROP applier plans it (before growing to content)
-            return plan_crop(box, image.width, image.height, cost_model, detail, lines=lines).tokens
 
         def locate() -> LocatedRegion | None:
             return None if locator is None else locator.locate(image, query, signals)
@@ -80,7 +75,7 @@ class FusedRouter(Router):
             signals=signals,
             low_view_scale=low.view_scale,
             low_view_tokens=low.tokens,
-            crop_tokens=crop_tokens,
+            crop_tokens=lambda box: cost_model.cost(box.width, box.height, detail).tokens,
             locate=locate,
             router=f"{prediction.classifier}+{signals.analyzer}",
             policy=self.policy,

@@ -13,9 +13,7 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    with 'warning (' say?", "the option labelled 'Check style'") and the locator finds that text in
    the image surely (``named_line_min_confidence``: not one of several similar lines), the line
    (or the label and its value) is all the question needs: it is cropped (or
-   sent as the low view, rule 4b) instead of sending the whole page's text, unless that text is
-   clearly cheaper than the crop (``named_line_text_margin`` times its estimate from the line
-   boxes: a sparse page on Gemini, whose smallest crop is a 258-token tile). 2e. When rule 2
+   sent as the low view, rule 4b) instead of sending the whole page's text. 2e. When rule 2
    refuses TRANSCODE and locates no region, the classifier's reading of the question as a gist
    (its FULL_LOW probability at least ``gist_fallback_min_probability``: "What is shown in this
    screenshot?" sits between the two) sends the low view when rule 3 allows it, else PRESERVE.
@@ -72,26 +70,6 @@ def _not_text_dominated(signals: ImageSignals, policy: RoutingPolicy) -> str | N
             f"< transcode_min_text_area {policy.transcode_min_text_area:.0%})"
         )
     return None
-
-
-#: Rule 2d's estimate of a page's text cost from the analyzer's line boxes: a character is about
-#: half a line's height wide, a token about four characters, plus the fence around the text. On the
-#: evaluation's documents and screenshots it was 0.8-1.4x gpt-4o's count (median 1.16).
-_CHAR_WIDTH_PER_LINE_HEIGHT = 0.5
-_CHARS_PER_TOKEN = 4.0
-_FENCE_TOKENS = 20
-
-
-def _text_tokens_estimate(signals: ImageSignals | None) -> float | None:
-    """Roughly how many tokens the image's text would cost as TRANSCODE, or ``None``."""
-    if signals is None or not signals.text_lines:
-        return None
-    chars = sum(
-        tl.box.width / (_CHAR_WIDTH_PER_LINE_HEIGHT * tl.box.height)
-        for tl in signals.text_lines
-        if tl.box.height > 0
-    )
-    return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS
 
 
 def _low_view_refusal(
@@ -168,9 +146,8 @@ def fuse(
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
-    ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (what a crop of a box would
-    cost, padded and snapped as the CROP applier plans it) enable rules 4b and 2d's cost check;
-    without them a located region is always cropped.
+    ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
+    of a box would cost) enable rule 4b; without them a located region is always cropped.
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
@@ -256,14 +233,7 @@ def fuse(
         if query_names_text:
             named = region_once()
             if named is not None and named.by_text and named.confidence >= policy.named_line_min_confidence:
-                text_cost = _text_tokens_estimate(signals)
-                line_cost = crop_tokens(named.box) if crop_tokens is not None else None
-                if (
-                    text_cost is None
-                    or line_cost is None
-                    or text_cost * policy.named_line_text_margin >= line_cost
-                ):
-                    return crop_or_low_view(named, "the question names one line by its own text, found at")
+                return crop_or_low_view(named, "the question names one line by its own text, found at")
         # Rule 2: text must be present and dominate the image.
         if signals is None:
             return decision(

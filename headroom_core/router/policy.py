@@ -34,10 +34,6 @@ class RoutingPolicy:
     #: Rule 2d: the line a question names by its own text replaces the page's text only when the
     #: locator found it this surely (an unambiguous, near-exact match of the quoted text).
     named_line_min_confidence: float = 0.9
-    #: ... and only when the page's text, estimated from the analyzer's line boxes, times this is not
-    #: cheaper than the crop (the estimate is within 0.8-1.4x of the real count, other tokenizers
-    #: count up to a third more).
-    named_line_text_margin: float = 2.0
     #: Rule 2e: when TRANSCODE is refused and no region is located, the low view is sent (if rule 3
     #: allows it) when the classifier gave FULL_LOW at least this probability.
     gist_fallback_min_probability: float = 0.35

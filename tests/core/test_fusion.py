@@ -136,32 +136,6 @@ def test_rule2d_a_line_named_by_its_own_text_is_cropped_instead_of_sending_the_p
     assert decide(True, weak)[0].technique is Technique.TRANSCODE
 
 
-def test_rule2d_sends_the_text_of_a_sparse_page_when_it_is_clearly_cheaper_than_the_crop() -> None:
-    line = LocatedRegion(Box(40, 300, 700, 318), 0.95, "the line 'This Debian ...'", by_text=True)
-
-    def decide(n_lines: int, crop: int) -> RouteDecision:
-        # lines 600 px wide, 18 px tall: about 67 characters, 17 tokens each
-        lines = tuple(TextLine(Box(40, 40 + 30 * i, 640, 58 + 30 * i), "", 0.9) for i in range(n_lines))
-        page = ImageSignals(0.95, 0.9, 0.3, 0.3, text_lines=lines, evidence={"text_area_fraction": 0.3})
-        return fuse(
-            query_prediction=Technique.TRANSCODE,
-            query_confidence=0.9,
-            signals=page,
-            low_view_scale=0.3,
-            locate=lambda: line,
-            router="test",
-            crop_tokens=lambda box: crop,
-            query_names_text=True,
-        )
-
-    # 5 lines: about 100 tokens of text, x2 = 200 < a 258-token crop (Gemini's smallest): the text
-    assert decide(5, 258).technique is Technique.TRANSCODE
-    # 30 lines: about 520 tokens of text: the 258-token crop of the one line
-    assert decide(30, 258).technique is Technique.CROP
-    # the same sparse page where a crop costs 50 tokens (Claude): the crop
-    assert decide(5, 50).technique is Technique.CROP
-
-
 def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -> None:
     chart = signals(has_text=0.9, is_document=0.05, text_area_fraction=0.01)
     line = LocatedRegion(Box(10, 10, 210, 30), 0.8, "the legend entry", by_text=True)
