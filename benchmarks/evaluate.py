@@ -127,6 +127,8 @@ class Reader:
             from headroom_core.ocr import TesseractEngine
 
             self.sparse = TesseractEngine(psm=11)
+        #: The engines in the order they are asked: the default, then the sparse mode.
+        self.engines: list[OcrEngine] = [self.primary] + ([self.sparse] if self.sparse is not None else [])
         self._lines: dict[tuple[int, str], list[tuple[str, int]]] = {}
         self._native: dict[tuple[str, str], float | None] = {}
 
@@ -146,8 +148,7 @@ class Reader:
         if not want:
             return []
         key = _pixels_key(image)
-        engines = [self.primary] + ([self.sparse] if self.sparse is not None else [])
-        for engine in engines:
+        for engine in self.engines:
             found = _answer_heights(self._read(engine, image, key), want)
             if found:
                 return found
@@ -170,7 +171,7 @@ class Reader:
                 with Image.open(path) as im:
                     rgb = im.convert("RGB")
                 key = _pixels_key(rgb)
-                for engine in [self.primary] + ([self.sparse] if self.sparse is not None else []):
+                for engine in self.engines:
                     found += _answer_heights(self._read(engine, rgb, key), want)
             self._native[k] = min(found, default=None)
         return self._native[k]
