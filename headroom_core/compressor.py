@@ -192,9 +192,13 @@ class ImageCompressor:
         self._lock = threading.Lock()
         self._jobs_lock = threading.Lock()
         self._abandoned = 0
-        self._appliers: dict[Technique, TechniqueApplier] = {t: cls() for t, cls in TECHNIQUES.items()}
-        self._appliers[Technique.TRANSCODE] = TranscodeApplier(ocr_engine, policy)
-        self._appliers[Technique.PRESERVE] = PreserveApplier(policy)
+        with_policy: dict[Technique, TechniqueApplier] = {
+            Technique.TRANSCODE: TranscodeApplier(ocr_engine, policy),
+            Technique.PRESERVE: PreserveApplier(policy),
+        }
+        self._appliers: dict[Technique, TechniqueApplier] = {
+            t: with_policy.get(t) or cls() for t, cls in TECHNIQUES.items()
+        }
         self._cache: LRUCache[_Outcome] | None = LRUCache(cache_size) if cache is not False else None
         self._store = SQLiteStore(cache) if isinstance(cache, str | os.PathLike) else None
         engine_name = ocr_engine if isinstance(ocr_engine, str) else ocr_engine.name

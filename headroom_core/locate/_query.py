@@ -406,7 +406,7 @@ def parse_query(query: str) -> ParsedQuery:
         blank_out(m.start(), m.end())
         blank[m.start()] = ","  # a quoted string ends a run
     unquoted = "".join(blank)
-    for m in _STARTS.finditer("".join(blank)):
+    for m in _STARTS.finditer(unquoted):
         words = [(w, True) for w in _TOKEN.findall(m.group(1))]
         while words and words[-1][0].lower().strip(".") in _STOPWORDS:
             words.pop()
