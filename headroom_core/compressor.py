@@ -591,8 +591,19 @@ class ImageCompressor:
         try:
             return decision, self._appliers[decision.technique].apply(context(decision))
         except TechniqueRefusedError as exc:
-            fallback = decision.with_technique(Technique.PRESERVE, str(exc))
-            return fallback, self._appliers[Technique.PRESERVE].apply(context(fallback))
+            refused = str(exc)
+        second = decision.fallback
+        if second is not Technique.PRESERVE and second in self.allowed:
+            # the router's own second choice for a refusal (fusion rule 2f)
+            chosen = decision.with_technique(
+                second, f"{refused}; sent as {second.value}, the router's fallback"
+            )
+            try:
+                return chosen, self._appliers[second].apply(context(chosen))
+            except TechniqueRefusedError as exc:
+                refused = f"{refused}; {second.value} refused too: {exc}"
+        kept = decision.with_technique(Technique.PRESERVE, refused)
+        return kept, self._appliers[Technique.PRESERVE].apply(context(kept))
 
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.perf_counter() - start > self.time_budget_s
@@ -701,6 +712,7 @@ def _outcome_from_record(record: dict[str, Any]) -> _Outcome:
             router=d["router"],
             query_prediction=Technique(d["query_prediction"]) if d["query_prediction"] else None,
             query_confidence=d["query_confidence"],
+            fallback=Technique(d.get("fallback", "preserve")),
         )
     )
     result = ImageResult(

@@ -132,6 +132,9 @@ class RouteDecision:
     region: Box | None = None
     router: str = "unknown"
     query_probabilities: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
+    #: What is sent when ``technique``'s applier refuses after trying (a TRANSCODE whose OCR reads
+    #: badly), decided with the technique by the same rules: PRESERVE unless a rule says otherwise.
+    fallback: Technique = Technique.PRESERVE
 
     @property
     def signals(self) -> ImageSignals | None:
@@ -139,7 +142,7 @@ class RouteDecision:
         return self.image_signals
 
     def with_technique(self, technique: Technique, reason: str, region: Box | None = None) -> RouteDecision:
-        """A copy that falls back to ``technique`` with a new ``reason``."""
+        """A copy that falls back to ``technique`` with a new ``reason`` (and no further fallback)."""
         return RouteDecision(
             technique=technique,
             confidence=self.confidence,
@@ -161,6 +164,7 @@ class RouteDecision:
             "query_prediction": self.query_prediction.value if self.query_prediction else None,
             "query_confidence": None if self.query_confidence is None else round(self.query_confidence, 4),
             "region": self.region.as_tuple() if self.region else None,
+            "fallback": self.fallback.value,
             "image_signals": self.image_signals.as_dict() if self.image_signals else None,
         }
 

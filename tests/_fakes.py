@@ -24,10 +24,17 @@ class FixedRouter(Router):
 
     name = "fixed"
 
-    def __init__(self, technique: Technique, region: Box | None = None, fail: bool = False) -> None:
+    def __init__(
+        self,
+        technique: Technique,
+        region: Box | None = None,
+        fail: bool = False,
+        fallback: Technique = Technique.PRESERVE,
+    ) -> None:
         self.technique = technique
         self.region = region
         self.fail = fail
+        self.fallback = fallback
         self.queries: list[str] = []
 
     def decide(
@@ -45,6 +52,7 @@ class FixedRouter(Router):
             0.9,
             self.region,
             router="fixed",
+            fallback=self.fallback,
         )
 
 

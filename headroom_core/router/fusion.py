@@ -17,8 +17,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    refuses TRANSCODE and locates no region, the classifier's reading of the question as a gist
    (its FULL_LOW probability at least ``gist_fallback_min_probability``: "What is shown in this
    screenshot?" sits between the two) sends the low view when rule 3 allows it, else PRESERVE.
-   Not after OCR refuses a text-dominated image (rule 2b): text OCR cannot read at full size is
-   no safer in the low view (tried: 8 of 41 such answers lost in the end-to-end evaluation).
+   2f. The same reading is the ``fallback`` of a TRANSCODE that its applier then refuses because
+   OCR reads the text badly (rule 2b), on an image that is not a page of text (``is_document``
+   below ``gist_fallback_max_is_document``: a dialog, a form): its gist is how it looks. A page's
+   gist is its text, and text OCR cannot read at full size is no safer in the low view (tried
+   without that bound: 8 of 41 such answers lost in the end-to-end evaluation).
 3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
@@ -170,6 +173,7 @@ def fuse(
         reason: str,
         region: LocatedRegion | None = None,
         confidence_of: LocatedRegion | None = None,
+        fallback: Technique = Technique.PRESERVE,
     ) -> RouteDecision:
         if technique is query_prediction:
             confidence = query_confidence
@@ -191,6 +195,7 @@ def fuse(
             region=region.box if region else None,
             router=router,
             query_probabilities=probs,
+            fallback=fallback,
         )
 
     def crop_or_low_view(region: LocatedRegion, lead: str) -> RouteDecision:
@@ -240,21 +245,29 @@ def fuse(
                 Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
             )
         why = _not_text_dominated(signals, policy)
+        # Rules 2e/2f: the classifier's next reading of the question, a gist, where rule 3 allows it.
+        gist = probs.get(Technique.FULL_LOW.value, 0.0)
+        gist_allowed = (
+            gist >= policy.gist_fallback_min_probability
+            and _low_view_refusal(signals, low_view_scale, policy) is None
+        )
         if why is None:
-            return decision(
-                Technique.TRANSCODE,
+            reason = (
                 f"the question asks for the image's text and the image is text-dominated "
-                f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})",
+                f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})"
             )
+            if gist_allowed and signals.is_document < policy.gist_fallback_max_is_document:
+                return decision(
+                    Technique.TRANSCODE,
+                    f"{reason}; if OCR reads it badly, the low version (rule 2f: full_low {gist:.2f}, "
+                    f"not a page of text)",
+                    fallback=Technique.FULL_LOW,
+                )
+            return decision(Technique.TRANSCODE, reason)
         region = region_once()
         if region is not None and region.confidence >= policy.crop_min_region_confidence:
             return crop_or_low_view(region, f"TRANSCODE refused ({why}); cropping to")
-        # Rule 2e: the classifier's next reading of the question, a gist, where rule 3 allows it.
-        gist = probs.get(Technique.FULL_LOW.value, 0.0)
-        if (
-            gist >= policy.gist_fallback_min_probability
-            and _low_view_refusal(signals, low_view_scale, policy) is None
-        ):
+        if gist_allowed:
             return decision(
                 Technique.FULL_LOW,
                 f"TRANSCODE refused ({why}) and no text region located; the question may ask for the "

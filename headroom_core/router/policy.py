@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.26"
+POLICY_VERSION = "2026.11.26.2"
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class RoutingPolicy:
     #: Rule 2e: when TRANSCODE is refused and no region is located, the low view is sent (if rule 3
     #: allows it) when the classifier gave FULL_LOW at least this probability.
     gist_fallback_min_probability: float = 0.35
+    #: Rule 2f: the same reading is the fallback of a TRANSCODE whose OCR then reads badly, on an
+    #: image below this ``is_document`` only (a dialog or a form with labels: its gist is how it
+    #: looks). A page of text is its text: OCR that cannot read it at full size says nothing good of
+    #: the low view (tried without this bound: 8 of 41 such pydoc pages lost their heading).
+    gist_fallback_max_is_document: float = 0.9
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
     #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
     #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1

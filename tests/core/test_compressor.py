@@ -115,6 +115,35 @@ def test_transcode_refused_on_low_confidence_falls_back_to_preserve(
     assert out[0]["content"][0]["type"] == "image_url"
 
 
+def test_a_refused_transcode_is_sent_as_the_routers_fallback(openai_request, page_bytes: bytes) -> None:
+    """Fusion rule 2f decided FULL_LOW as the fallback: the OCR reads badly, the low view goes."""
+    bad_ocr = FakeOcr(["smudged", "unreadable"], confidence=0.2)
+    router = FixedRouter(Technique.TRANSCODE, fallback=Technique.FULL_LOW)
+    comp = ImageCompressor("openai", "gpt-4o", router=router, ocr_engine=bad_ocr)
+    out = comp.compress(openai_request(page_bytes, "what is shown in this screenshot?"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.FULL_LOW and r.compressed_tokens == 85
+    assert "TRANSCODE refused" in r.reason and "the router's fallback" in r.reason
+    assert r.decision is not None and r.decision.fallback is Technique.PRESERVE  # no third try
+    assert out[0]["content"][0]["image_url"]["detail"] == "low"
+    # OCR that reads well: the text goes, the fallback is unused
+    good = ImageCompressor(
+        "openai", "gpt-4o", router=router, ocr_engine=FakeOcr(["Export Image", "Name: a.png"])
+    )
+    good.compress(openai_request(page_bytes, "what is shown in this screenshot?"))
+    assert good.last_result.images[0].technique is Technique.TRANSCODE
+    # FULL_LOW not allowed by configuration: the image is kept
+    only = ImageCompressor(
+        "openai",
+        "gpt-4o",
+        router=router,
+        ocr_engine=bad_ocr,
+        techniques=[Technique.TRANSCODE, Technique.PRESERVE],
+    )
+    only.compress(openai_request(page_bytes, "what is shown in this screenshot?"))
+    assert only.last_result.images[0].technique is Technique.PRESERVE
+
+
 def test_transcode_refused_when_text_costs_more(openai_request, draw_page, to_png) -> None:
     small = to_png(draw_page(300, 200))  # 255 tokens on gpt-4o
     long_text = ["word " * 60] * 10

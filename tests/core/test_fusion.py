@@ -182,6 +182,26 @@ def test_rule2e_a_refused_transcode_falls_to_the_gist_when_the_classifier_reads_
     assert transcode_or_gist(dialog, low, 0.5).technique is Technique.PRESERVE
 
 
+def test_rule2f_the_gist_is_the_fallback_of_a_dialogs_transcode_not_of_a_pages() -> None:
+    """A text-dominated dialog ("What is shown in this screenshot?"): TRANSCODE, and the low view if
+    its OCR then reads badly; a page of text keeps PRESERVE as the fallback."""
+    dialog = signals(has_text=0.99, is_document=0.45, text_area_fraction=0.09, headline_text_height_px=24)
+    d = transcode_or_gist(dialog, 0.46, 0.5)  # the 24 px title stays 12 px in the low view
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.FULL_LOW
+    assert "rule 2f" in d.reason and d.as_dict()["fallback"] == "full_low"
+    # a page of text: its gist is its text; OCR that cannot read it keeps the image
+    bound = POLICY.gist_fallback_max_is_document
+    page = signals(has_text=1.0, is_document=bound, text_area_fraction=0.35, headline_text_height_px=40)
+    d = transcode_or_gist(page, 0.46, 0.5)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.PRESERVE
+    # no gist read into the question, or a title rule 3 would shrink below legibility: no fallback
+    low = POLICY.gist_fallback_min_probability - 0.05
+    assert transcode_or_gist(dialog, low, 0.5).fallback is Technique.PRESERVE
+    assert transcode_or_gist(dialog, 0.46, 0.3).fallback is Technique.PRESERVE
+    # a fallback decision does not carry the fallback on
+    assert d.with_technique(Technique.PRESERVE, "x").fallback is Technique.PRESERVE
+
+
 def test_rule2_text_area_alone_can_qualify() -> None:
     screenshot = signals(
         has_text=0.9, is_document=0.2, text_area_fraction=POLICY.transcode_min_text_area + 0.01
