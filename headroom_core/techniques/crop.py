@@ -11,7 +11,10 @@
    thin partial tile or patch row by a small uniform downscale; ``lossless`` only does the
    provider's own downscale client side; ``off`` keeps native resolution);
 4. **snapping**: the crop grows, never past the image, to fill the grid cells (tiles or patches) it
-   is billed for anyway: free context at the same token count.
+   is billed for anyway: free context at the same token count;
+5. **fewer tiles**: where a larger box is billed fewer tokens (Gemini 1.5/2.x, whose tile side
+   grows with the image's shorter side: a 700x460 crop is 6 tiles, 700x528 is 4), the crop grows to
+   the cheapest such box, never past the image.
 
 The applier refuses (so the compressor falls back to PRESERVE with the reason) when the crop would
 not cost fewer tokens than the tile-aligned whole image.
@@ -181,9 +184,40 @@ def plan_crop(
     if plan.target_size == (padded.width, padded.height):
         snapped = snap_box(padded, width, height, model, detail)
         size = (snapped.width, snapped.height)
-        return CropPlan(snapped, size, model.tokens(*size, detail), padded)
+        return _fewer_tiles(
+            CropPlan(snapped, size, model.tokens(*size, detail), padded), width, height, model, detail
+        )
     snapped, size = _snap_scaled(padded, plan.target_size, plan.tokens_after, width, height, model, detail)
-    return CropPlan(snapped, size, model.tokens(*size, detail), padded)
+    return _fewer_tiles(
+        CropPlan(snapped, size, model.tokens(*size, detail), padded), width, height, model, detail
+    )
+
+
+#: Step 5 looks at box sizes this many steps apart between the crop's size and the image's.
+GROW_SEARCH_STEPS = 32
+
+
+def _fewer_tiles(plan: CropPlan, width: int, height: int, model: CostModel, detail: str | None) -> CropPlan:
+    """Step 5: the plan's box grown (at native resolution, centred, within the image) to the size
+    the provider bills fewest tokens for, when that is fewer than the plan's; else the plan."""
+    box = plan.padded
+    best: tuple[int, int, int] | None = None  # tokens, area, (w, h) below
+    size = (0, 0)
+    step_w = max(1, math.ceil((width - box.width) / GROW_SEARCH_STEPS))
+    step_h = max(1, math.ceil((height - box.height) / GROW_SEARCH_STEPS))
+    for w in [*range(box.width, width, step_w), width]:
+        for h in [*range(box.height, height, step_h), height]:
+            cost = model.cost(w, h, detail)
+            if cost.billed_size != (w, h):
+                continue  # the provider resizes it: not a native-resolution crop
+            key = (cost.tokens, w * h, 0)
+            if cost.tokens < plan.tokens and (best is None or key < best):
+                best, size = key, (w, h)
+    if best is None:
+        return plan
+    left, right = _grow(box.left, box.right, size[0], width)
+    top, bottom = _grow(box.top, box.bottom, size[1], height)
+    return CropPlan(Box(left, top, right, bottom), size, best[0], box)
 
 
 #: Content closer than this many text-line heights to a crop edge is taken in (a panel's value below

@@ -151,6 +151,24 @@ def page(width: int = 1600, height: int = 1200) -> Image.Image:
     return img
 
 
+def test_a_larger_crop_is_taken_where_the_provider_bills_it_fewer_tiles() -> None:
+    """Gemini 2.x tiles by the shorter side / 1.5: a 700x460 crop pays 3x2 tiles, a taller box 2x2."""
+    gemini = get_cost_model("google", "gemini-2.5-flash")
+    region = Box(0, 0, 640, 400)
+    padded = pad_box(region, 1280, 800, None)
+    assert gemini.tokens(padded.width, padded.height) == 6 * 258
+    plan = plan_crop(region, 1280, 800, gemini)
+    assert plan.tokens == 4 * 258 == gemini.tokens(*plan.size) and not plan.resized
+    assert plan.box.contains(padded) and plan.box.right <= 1280 and plan.box.bottom <= 800
+    assert plan.box.height > padded.height  # grown, not shrunk: nothing of the region is lost
+    # where cost grows with size (OpenAI tiles, Anthropic pixels) the crop is not grown for it
+    for provider, model in (("openai", "gpt-4o"), ("anthropic", "claude-opus-4-7")):
+        cm = get_cost_model(provider, model)
+        p = plan_crop(region, 1280, 800, cm)
+        assert p.tokens <= cm.tokens(padded.width, padded.height)
+        assert p.box.width * p.box.height <= 1024 * 512
+
+
 def test_applier_crops_at_native_resolution_and_records_the_box() -> None:
     img = page()
     applied = CropApplier().apply(context(img, Box(40, 140, 400, 160)))
