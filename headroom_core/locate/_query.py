@@ -6,9 +6,9 @@ Pure functions, no I/O. :func:`parse_query` returns
   "starts with X" phrases, runs holding capitalised or ALL-CAPS tokens (``Order ID``, ``ERROR``),
   then the other content-word runs (``customer name``). Spatial words, question words and generic
   words (``image``, ``value``, ``field``...) never become terms.
-- **spatial cues**: ``top-left corner``, ``upper half``, ``the header``, ``the legend``, ``the third
-  row``... each with the page region it means (fractions of width and height), used as a fallback
-  region and to filter text matches.
+- **spatial cues**: ``top-left corner``, ``upper half``, ``the header``, ``the legend``, ``the x-axis
+  label``, ``the third row``... each with the page region it means (fractions of width and height),
+  used as a fallback region and to filter text matches.
 - **intent**: what neighbourhood of a matched text answers the question: ``value`` (the key's value:
   same row to the right, or the line below), ``line`` (the whole text line), ``paragraph``,
   ``column`` (the key and the lines under it).
@@ -136,8 +136,9 @@ class Term:
 class SpatialCue:
     """A place named by the question.
 
-    ``kind``: ``corner``, ``half``, ``header``, ``footer``, ``title``, ``legend``, ``column``,
-    ``row``, ``center``. ``side``: ``top-left``, ``left``, ``top``... (empty where meaningless).
+    ``kind``: ``corner``, ``half``, ``header``, ``footer``, ``title``, ``legend``, ``axis`` (a chart
+    axis's label: ``side`` ``x`` or ``y``), ``column``, ``row``, ``center``. ``side``: ``top-left``,
+    ``left``, ``top``... (empty where meaningless).
     ``region``: the page region it means, as fractions ``(x0, y0, x1, y1)`` of width and height.
     ``ordinal``: for ``row`` cues, 1-based (``-1`` = last).
     """
@@ -228,6 +229,15 @@ _SPATIAL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "row",
     ),
+    (
+        re.compile(
+            r"\b(?:(?:label|title|name|caption)\s+(?:of|on|for|along|under|beside)\s+the\s+)?"
+            r"(?:(x|y)[\s-]?axis|(horizontal|vertical)\s+axis)(?:'s)?"
+            r"(?:\s+(?:label|title|name|caption))?\b",
+            re.I,
+        ),
+        "axis",
+    ),
     (re.compile(r"\b(legend|key to the (?:chart|graph|plot|colou?rs))\b", re.I), "legend"),
     (re.compile(r"\b(title|heading|headline)\b", re.I), "title"),
     (
@@ -303,6 +313,12 @@ def _spatial(query: str) -> tuple[list[SpatialCue], list[tuple[int, int]]]:
                 n = _ordinal(m.group(1) or m.group(4) or "")
                 if n is not None and n != 0:
                     cue = SpatialCue("row", "", (0.0, 0.0, 1.0, 1.0), phrase, n)
+            elif kind == "axis":
+                word = (m.group(1) or m.group(2)).lower()
+                side = "x" if word in ("x", "horizontal") else "y"
+                cue = SpatialCue(
+                    "axis", side, (0.0, 0.6, 1.0, 1.0) if side == "x" else (0.0, 0.0, 0.4, 1.0), phrase
+                )
             elif kind == "legend":
                 cue = SpatialCue("legend", "", (0.5, 0.0, 1.0, 1.0), phrase)
             elif kind == "title":

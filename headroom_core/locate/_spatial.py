@@ -13,7 +13,10 @@ better than a fixed part of the page:
   text sits wholly in the right third (a chart's key heading) under a line crossing the middle that is
   nearly as tall; with the top band too when the question also says "at the top" and a running
   header sits above that text;
-- legend: text lines with a colour swatch just left of them, stacked or in a row;
+- legend: text lines with a colour sample beside them (a solid swatch, a bar, a marker, or a thin
+  solid or dashed line), on the left or, as in gnuplot's right-justified key, on the right of the
+  text, stacked or in a row; entries the detector missed are found from their samples in the
+  stack's sample column;
 - left / right / middle column, sidebar: a tall narrow block against the side, else the text lines
   on that side of a vertical gutter;
 - nth / last row: the nth band of text lines (of the table rows when the page has a table and the
@@ -21,6 +24,10 @@ better than a fixed part of the page:
   may be what sits last) and, for a line, with the rows ending within a few line heights above it
   (another column, such as a body beside a longer sidebar, may end just above); after the nth table
   row the next is included, since people count a table's header row or not;
+- axis label: for x, the text line centred under the tick-label row (a row of short lines), or,
+  with no tick row detected, the lowest line when it is alone in its row, wide and centred; for y,
+  the text left of the tick-label column, or a rotated (tall, narrow) label at the far left. Never a
+  fixed part of the page: a wrong band would lose the label;
 - half, centre: the elements inside that part of the page.
 
 Only when no element is there does a cue fall back to the fixed part of the page, with the lowest
@@ -29,10 +36,9 @@ confidence (``FIXED_CONFIDENCE``).
 
 from __future__ import annotations
 
-import itertools
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,11 +66,29 @@ BLOCK_GRID = 160
 BLOCK_MIN_DIFF = 30
 #: Pixels a box may stick out of another and still count as inside it (detector boxes are ragged).
 CONTAIN_SLACK = 2
-#: A legend swatch: a solid blob of coloured pixels (max - min channel at least this far apart).
+#: A legend sample is coloured: max - min channel at least this far apart.
 SWATCH_MIN_CHROMA = 60
+#: A blob sample (a square, a bar, a point marker) is filled at least this much and at most this many
+#: line heights wide (gnuplot's histogram bars are about 3.5).
 SWATCH_MIN_FILL = 0.75
-SWATCH_LEFT_HEIGHTS = 3.5
-SWATCH_RIGHT_HEIGHTS = 2.0
+SWATCH_MAX_WIDTH_HEIGHTS = 4.0
+#: A sample is looked for from this many line heights beyond the line's edge to this many into it
+#: (a detector often takes the sample into the line); one outside ends this close to the line.
+SAMPLE_OUTER_HEIGHTS = 5.5
+SAMPLE_INNER_HEIGHTS = 5.0
+SAMPLE_MAX_GAP_HEIGHTS = 1.5
+#: A line sample (a line series): at most this many pixels thick, at least this many line heights
+#: long; dashes join over gaps up to this many heights; at least this share of its columns hold
+#: the line alone (markers may sit on the rest), and the line covers at least this share of its length
+#: (dotted lines are sparse).
+LINE_MAX_THICKNESS = 4
+LINE_MIN_HEIGHTS = 1.5
+LINE_DASH_GAP_HEIGHTS = 1.5
+LINE_MIN_CLEAN = 0.6
+LINE_MIN_COVER = 0.3
+#: A line sample found in the sample column of a known legend may be shorter (one dash of a widely
+#: dashed style): the column's alignment is evidence already.
+LINE_MIN_HEIGHTS_STACKED = 1.0
 #: Title: the topmost line at least this fraction as tall as the tallest line near the top (and clearly
 #: taller than the page's median text): ink heights vary with the glyphs ("$509,996" vs "Sales").
 TITLE_LARGE_FRACTION = 0.6
@@ -80,8 +104,23 @@ TABLE_ROW_GAP_HEIGHTS = 3.0
 #: Legend entries stacked at most this many entry heights apart belong to one legend.
 LEGEND_STACK_GAP = 3.0
 
+#: Axis labels: tick labels are short (at most this many of their heights wide); a tick row has at
+#: least ``AXIS_TICK_MIN`` of them; the x-axis label lies at most ``AXIS_LABEL_GAP_HEIGHTS`` line
+#: heights below the tick row, its centre within ``AXIS_CENTRE_FRACTION`` of the row's width from the
+#: row's centre (of the page's width when no tick row was detected; then it is the lowest line,
+#: alone in its row, at least ``AXIS_LABEL_MIN_HEIGHTS`` of its heights wide). A rotated y-axis label
+#: is at least ``AXIS_ROTATED_MIN_HEIGHTS`` line heights tall. The region gets a margin of
+#: ``AXIS_MARGIN_HEIGHTS`` line heights.
+AXIS_TICK_MAX_HEIGHTS = 5.0
+AXIS_TICK_MIN = 3
+AXIS_LABEL_GAP_HEIGHTS = 4.0
+AXIS_CENTRE_FRACTION = 0.25
+AXIS_LABEL_MIN_HEIGHTS = 3.0
+AXIS_ROTATED_MIN_HEIGHTS = 2.5
+AXIS_MARGIN_HEIGHTS = 0.6
+
 #: Specificity order: the first cue that resolves wins; broader ones only confirm it.
-_ORDER = ("legend", "title", "row", "header", "footer", "column", "corner", "center", "half")
+_ORDER = ("legend", "axis", "title", "row", "header", "footer", "column", "corner", "center", "half")
 
 
 @dataclass(frozen=True)
@@ -363,70 +402,220 @@ def _pixels(image: Image.Image, box: Box) -> npt.NDArray[np.int16]:
     return np.asarray(image.crop(box.as_tuple()), dtype=np.int16).reshape(box.height, box.width, 3)
 
 
-def _swatch(image: Image.Image, box: Box) -> Box | None:
-    """The colour swatch at the start of a legend entry, if there is one (in image pixels).
+def _any(mask: npt.NDArray[np.bool_], axis: int) -> npt.NDArray[np.bool_]:
+    """``mask.any(axis)`` as an array (typed)."""
+    return np.asarray(mask.any(axis=axis), dtype=bool)
 
-    Looked for from ``SWATCH_LEFT_HEIGHTS`` line heights left of the line to ``SWATCH_RIGHT_HEIGHTS``
-    into it (a text detector often takes the swatch into the line): the first run of columns holding
-    coloured pixels must be a compact solid blob (a square or a thick line, filled at least
-    ``SWATCH_MIN_FILL``) followed by a gap, so coloured text is not taken for a swatch.
+
+def _runs(occupied: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of True values."""
+    padded = np.concatenate([[False], occupied, [False]]).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def _blob(mask: npt.NDArray[np.bool_], start: int, stop: int, hh: int) -> tuple[int, int, int, int] | None:
+    """The run of columns ``start:stop`` as a solid blob (a square, a bar, a point marker):
+    ``(start, stop, top row, bottom row)``, or None."""
+    rows = np.flatnonzero(mask[:, start:stop].any(axis=1))
+    run_w, run_h = stop - start, int(rows[-1] - rows[0] + 1)
+    if not (0.3 * hh <= run_w <= SWATCH_MAX_WIDTH_HEIGHTS * hh and 0.3 * hh <= run_h <= 1.6 * hh):
+        return None
+    if float(mask[rows[0] : rows[-1] + 1, start:stop].mean()) < SWATCH_MIN_FILL:
+        return None
+    return start, stop, int(rows[0]), int(rows[-1]) + 1
+
+
+def _thin_line(
+    mask: npt.NDArray[np.bool_], runs: list[tuple[int, int]], i: int, hh: int, min_len: float
+) -> tuple[int, int, int, int] | None:
+    """Runs from the ``i``-th on as a line sample: a straight horizontal line ``LINE_MAX_THICKNESS``
+    px thick at most, solid or dashed (dashes joined over gaps up to ``LINE_DASH_GAP_HEIGHTS``),
+    ``min_len`` line heights long at least, with markers allowed on a minority of its columns. Glyphs of
+    coloured text do not line up on the same few rows, so text is no line."""
+    start, stop = runs[i]
+    if start == 0:
+        return None  # runs in from beyond the zone: a curve, not a sample
+    band = np.flatnonzero(mask[:, start:stop].mean(axis=1) >= 0.5)
+    if band.size == 0 or band[-1] - band[0] + 1 > LINE_MAX_THICKNESS:
+        return None
+    r0, r1 = max(0, int(band[0]) - 1), int(band[-1]) + 2
+    outside = _any(mask[:r0], 0) | _any(mask[r1:], 0)
+    end = stop
+    for s2, e2 in runs[i + 1 :]:
+        if s2 - end > LINE_DASH_GAP_HEIGHTS * hh:
+            break
+        on_line = _any(mask[r0:r1, s2:e2], 0) & ~outside[s2:e2]
+        if float(on_line.mean()) < LINE_MIN_CLEAN:
+            break
+        if e2 >= mask.shape[1]:
+            return None  # the dashes run on to the end of the zone: not followed by a gap
+        end = e2
+    if end - start < min_len * hh:
+        return None
+    occupied = _any(mask[:, start:end], 0)
+    clean = occupied & ~outside[start:end]
+    if clean.sum() < LINE_MIN_CLEAN * occupied.sum() or occupied.mean() < LINE_MIN_COVER:
+        return None
+    return start, end, r0, min(mask.shape[0], r1)
+
+
+def _samples_in(
+    mask: npt.NDArray[np.bool_], hh: int, min_len: float = LINE_MIN_HEIGHTS
+) -> Iterator[tuple[int, int, int, int]]:
+    """Legend samples in ``mask`` (columns ordered from the outer end, away from the text), outer
+    first: solid blobs or thin lines, each followed by a gap (a run reaching the inner end is coloured
+    text or a graphic running on, not a sample). ``(start, stop, top, bottom)`` in mask coordinates."""
+    runs = _runs(_any(mask, 0))
+    for i, (start, stop) in enumerate(runs):
+        if stop >= mask.shape[1]:
+            break
+        found = _blob(mask, start, stop, hh) or _thin_line(mask, runs, i, hh, min_len)
+        if found is not None:
+            yield found
+
+
+def _chromatic(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.bool_]:
+    return (pixels.max(axis=2) - pixels.min(axis=2)) >= SWATCH_MIN_CHROMA
+
+
+def _oriented_samples(
+    mask: npt.NDArray[np.bool_], zone: Box, side: str, hh: int, min_len: float = LINE_MIN_HEIGHTS
+) -> Iterator[Box]:
+    """:func:`_samples_in` on ``mask`` (the pixels of ``zone``), the outer end being ``side``; in
+    image pixels."""
+    flip = side == "right"
+    for start, stop, r0, r1 in _samples_in(mask[:, ::-1] if flip else mask, hh, min_len):
+        x0, x1 = (zone.right - stop, zone.right - start) if flip else (zone.left + start, zone.left + stop)
+        yield Box(x0, zone.top + r0, x1, zone.top + r1)
+
+
+def _swatch(image: Image.Image, box: Box, side: str = "left", text_beside: bool = True) -> Box | None:
+    """The colour sample of a legend entry on ``side`` of its text line, if there is one (image pixels).
+
+    Looked for from ``SAMPLE_OUTER_HEIGHTS`` line heights beyond the line's edge to
+    ``SAMPLE_INNER_HEIGHTS`` into it (a text detector often takes the sample into the line): the first
+    runs of coloured columns from the outer end (the first that qualifies) must be a solid blob (a
+    square, a bar, a marker) or a thin horizontal line (solid or dashed) and be followed by a gap, so
+    coloured text is not taken for a sample; a sample outside the line ends within
+    ``SAMPLE_MAX_GAP_HEIGHTS`` of it (the previous entry's sample in a row is too far), and the line
+    keeps at least a line height of text beside the sample (unless ``text_beside`` is False: ``box``
+    is then a probe where a sample may be).
     """
     width, height = image.size
     hh = max(4, box.height)
-    left = max(0, int(box.left - SWATCH_LEFT_HEIGHTS * hh))
-    right = min(width, int(box.left + SWATCH_RIGHT_HEIGHTS * hh))
+    inner = min(box.width, SAMPLE_INNER_HEIGHTS * hh) if text_beside else SAMPLE_INNER_HEIGHTS * hh
+    if side == "left":
+        left, right = max(0, int(box.left - SAMPLE_OUTER_HEIGHTS * hh)), int(box.left + inner)
+    else:
+        left, right = int(box.right - inner), min(width, int(box.right + SAMPLE_OUTER_HEIGHTS * hh))
     top = max(0, int(box.top - 0.3 * hh))
     bottom = min(height, int(box.bottom + 0.3 * hh))
     if right - left < 3 or bottom - top < 3:
         return None
-    strip = _pixels(image, Box(left, top, right, bottom))
-    coloured = (strip.max(axis=2) - strip.min(axis=2)) >= SWATCH_MIN_CHROMA
-    cols = coloured.any(axis=0)
-    padded = np.concatenate([[False], cols, [False]]).astype(np.int8)
-    edges = np.diff(padded)
-    for start, stop in zip(
-        np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
-    ):
-        if stop >= cols.size:
-            break  # no gap after it: coloured text or a graphic running on, not a swatch
-        rows = np.flatnonzero(coloured[:, start:stop].any(axis=1))
-        run_w, run_h = stop - start, int(rows[-1] - rows[0] + 1)
-        if not (0.3 * hh <= run_w <= 2.5 * hh and 0.3 * hh <= run_h <= 1.6 * hh):
-            continue
-        if float(coloured[rows[0] : rows[-1] + 1, start:stop].mean()) < SWATCH_MIN_FILL:
-            continue
-        return Box(left + start, top + int(rows[0]), left + stop, top + int(rows[-1]) + 1)
+    zone = Box(left, top, right, bottom)
+    for found in _oriented_samples(_chromatic(_pixels(image, zone)), zone, side, hh):
+        gap = box.left - found.right if side == "left" else found.left - box.right
+        text = box.right - found.right if side == "left" else found.left - box.left
+        if gap <= SAMPLE_MAX_GAP_HEIGHTS * hh and (text >= hh or not text_beside):
+            return found
     return None
 
 
-def _extend_stack(entries: list[Box], image: Image.Image) -> list[Box]:
-    """Entries the text detector missed: more swatches at the stack's pitch above and below it."""
-    height = image.height
-    if len(entries) < 2:
-        return entries
-    if abs(entries[0].left - entries[-1].left) > entries[0].height:
-        return _extend_row(entries, image)
-    ordered = sorted(entries, key=lambda b: b.top)
-    pitches = [b.top - a.top for a, b in itertools.pairwise(ordered) if b.top > a.top]
-    if not pitches:
-        return entries
-    pitch = min(pitches)
-    left = min(b.left for b in ordered)
-    right = max(b.right for b in ordered)
-    eh = int(statistics.median(b.height for b in ordered))
-    out = list(ordered)
+def _entry_text(ink: npt.NDArray[np.bool_], band: Box, side: str, eh: int, reach: int) -> Box | None:
+    """The text beside a sample: ink columns of ``band`` (the row beside the sample, from the inner
+    edge of the samples' column, ``reach`` pixels long) starting within ``SAMPLE_MAX_GAP_HEIGHTS``
+    and ending at the first gap of more than an entry height."""
+    cols = _any(ink, 0)
+    if side == "right":
+        cols = cols[::-1]  # the text lies left of a sample on the right: walk leftwards
+    runs = _runs(cols)
+    if not runs or runs[0][0] > SAMPLE_MAX_GAP_HEIGHTS * eh:
+        return None
+    first, last = runs[0][0], runs[0][1]
+    for s2, e2 in runs[1:]:
+        if s2 - last > eh:
+            break
+        last = e2
+    if last >= reach:
+        return None  # runs on to the end of the reach: a graphic, not an entry's text
+    if side == "right":
+        return Box(band.right - last, band.top, band.right - first, band.bottom)
+    return Box(band.left + first, band.top, band.left + last, band.bottom)
+
+
+def _extend_stack(entries: list[Box], samples: list[Box], side: str, image: Image.Image) -> list[Box]:
+    """Entries the text detector missed, above and below a stacked legend: samples in the column of
+    the known ones (coloured, or dark/grey for a black or grey series, each a blob or a thin line
+    followed by a gap, within ``LEGEND_STACK_GAP`` entry heights of the next one) with text beside."""
+    if (
+        len(entries) >= 2
+        and abs(entries[0].left - entries[-1].left) > entries[0].height
+        and (abs(entries[0].right - entries[-1].right) > entries[0].height)
+    ):
+        return _extend_row(entries, image) if side == "left" else entries
+    width, height = image.size
+    eh = max(4, int(statistics.median(b.height for b in entries)))
+    col = union_all(samples)
+    assert col is not None
+    bg = np.array(_background(image), dtype=np.int16)
+    margin = eh
+    strip_box = Box(max(0, col.left - margin), 0, min(width, col.right + margin), height)
+    strip = _pixels(image, strip_box)
+    ink = np.abs(strip - bg).max(axis=2) > BLOCK_MIN_DIFF
+    in_col = ink[:, col.left - strip_box.left : col.right - strip_box.left].any(axis=1)
+    text_w = max(b.width for b in entries) - col.width
+    reach = int(min(0.3 * width, 2 * max(text_w, 4 * eh)))
+    out = list(entries)
     for direction in (-1, 1):
-        anchor = ordered[0] if direction < 0 else ordered[-1]
-        for step in range(1, 8):
-            top = anchor.top + direction * step * pitch
-            if top < 0 or top + eh > height:
+        edge = col.top - 2 if direction < 0 else col.bottom + 2
+        for _ in range(12):
+            lo, hi = (
+                (max(0, edge - int(LEGEND_STACK_GAP * eh)), edge)
+                if direction < 0
+                else (
+                    edge,
+                    min(height, edge + int(LEGEND_STACK_GAP * eh)),
+                )
+            )
+            rows = np.flatnonzero(in_col[lo:hi])
+            if rows.size == 0:
                 break
-            probe = Box(left, top, right, top + eh)
-            if any(v_gap(probe, b) == 0 for b in out):
-                continue  # an entry already there
-            if _swatch(image, Box(left, top, left + 3 * eh, top + eh)) is None:
+            near = lo + int(rows[-1] if direction < 0 else rows[0])
+            # the group of rows around the nearest ink: the sample's rows, with a little room
+            g0, g1 = near, near + 1
+            while g0 > (0 if direction < 0 else edge) and in_col[g0 - 1]:
+                g0 -= 1
+            while g1 < (edge if direction < 0 else height) and in_col[g1]:
+                g1 += 1
+            if g1 - g0 > 1.6 * eh:
+                break  # a tall graphic in the column: not a sample
+            zone = Box(strip_box.left, max(0, g0 - 2), strip_box.right, min(height, g1 + 2))
+            mask = ink[zone.top : zone.bottom]
+            sample = next(_oriented_samples(mask, zone, side, eh, LINE_MIN_HEIGHTS_STACKED), None)
+            if (
+                sample is None
+                or sample.left < col.left - margin // 2
+                or sample.right > col.right + margin // 2
+            ):
                 break
-            out.append(probe)
+            cy = (sample.top + sample.bottom) // 2
+            band_top, band_bottom = max(0, cy - eh // 2 - 1), min(height, cy + eh // 2 + 2)
+            if side == "left":
+                band = Box(col.right, band_top, min(width, col.right + reach), band_bottom)
+            else:
+                band = Box(max(0, col.left - reach), band_top, col.left, band_bottom)
+            if band.width < eh:
+                break
+            text = _entry_text(
+                np.abs(_pixels(image, band) - bg).max(axis=2) > BLOCK_MIN_DIFF, band, side, eh, reach
+            )
+            if text is None:
+                break
+            entry = sample.union(text)
+            if not any(v_gap(entry, b) == 0 and h_overlap(entry, b) > 0 for b in out):
+                out.append(entry)
+            edge = sample.top - 2 if direction < 0 else sample.bottom + 2
     # Gaps inside the stack (entries the detector missed between found ones) are inside the union.
     return out
 
@@ -455,7 +644,7 @@ def _extend_row(entries: list[Box], image: Image.Image) -> list[Box]:
             found: Box | None = None
             starts = idx[np.concatenate([[True], np.diff(idx) > 1])].tolist()  # where runs begin
             for start in starts if direction > 0 else reversed(starts):
-                found = _swatch(image, Box(lo + start, top, lo + start + eh, bottom))
+                found = _swatch(image, Box(lo + start, top, lo + start + eh, bottom), text_beside=False)
                 if found is not None:
                     break
             if found is None:
@@ -473,37 +662,181 @@ def _legend(cue: SpatialCue, layout: Layout, image: Image.Image) -> SpatialRegio
     if not layout.lines:
         return None
     rgb = image if image.mode == "RGB" else image.convert("RGB")
-    entries: list[Box] = []
+    # Entries: text lines with a sample beside them, on the left (most charts) or on the right
+    # (gnuplot's right-justified key); one legend keeps one side.
+    found: dict[str, list[tuple[Box, Box]]] = {"left": [], "right": []}
     for b in layout.lines:
         if b.width > 0.3 * w or b.width < 1.2 * b.height:
             continue
-        sw = _swatch(rgb, b)
-        if sw is not None:
-            entries.append(b.union(sw))
-    if not entries:
+        for side, entries in found.items():
+            sw = _swatch(rgb, b, side)
+            if sw is not None:
+                entries.append((b.union(sw), sw))
+    best: list[tuple[Box, Box]] = []
+    best_side = "left"
+    for side, entries in found.items():
+        for cl in _legend_clusters(entries, side):
+            if (len(cl), side == "left") > (len(best), best_side == "left"):
+                best, best_side = cl, side
+    if not best:
         return None
-    # Cluster entries stacked (swatches left-aligned, close) or in a row (same band, close).
-    clusters: list[list[Box]] = []
-    for e in sorted(entries, key=lambda b: (b.top, b.left)):
+    boxes = [e for e, _ in best]
+    samples = [s for _, s in best]
+    thin = all(s.height <= LINE_MAX_THICKNESS + 2 for s in samples)
+    extended = _extend_stack(boxes, samples, best_side, rgb)
+    box = union_all(extended)
+    assert box is not None
+    n = len(extended)
+    conf = 0.8 if n >= 2 else (0.55 if thin else 0.6)
+    kind = "line samples" if thin else "colour samples"
+    return SpatialRegion(
+        box, conf, f"the legend ({n} entr{'ies' if n > 1 else 'y'} with {kind} on the {best_side})", cue
+    )
+
+
+def _legend_clusters(entries: list[tuple[Box, Box]], side: str) -> list[list[tuple[Box, Box]]]:
+    """Entries stacked (samples aligned on ``side``, close) or in a row (same band, close)."""
+    clusters: list[list[tuple[Box, Box]]] = []
+    for e in sorted(entries, key=lambda x: (x[0].top, x[0].left)):
+        box = e[0]
         for cl in clusters:
-            ub = union_all(cl)
+            ub = union_all(b for b, _ in cl)
             assert ub is not None
-            eh = max(e.height, cl[-1].height)
-            stacked = abs(e.left - cl[-1].left) <= 1.0 * eh and v_gap(ub, e) <= LEGEND_STACK_GAP * eh
-            in_row = min(ub.bottom, e.bottom) - max(ub.top, e.top) > 0 and h_gap(ub, e) <= 8.0 * eh
+            last = cl[-1][0]
+            eh = max(box.height, last.height)
+            edge = abs(box.left - last.left) if side == "left" else abs(box.right - last.right)
+            stacked = edge <= 1.0 * eh and v_gap(ub, box) <= LEGEND_STACK_GAP * eh
+            in_row = min(ub.bottom, box.bottom) - max(ub.top, box.top) > 0 and h_gap(ub, box) <= 8.0 * eh
             if stacked or in_row:
                 cl.append(e)
                 break
         else:
             clusters.append([e])
-    best = max(clusters, key=lambda cl: (len(cl), -min(b.top for b in cl)))
-    best = _extend_stack(best, rgb)
-    box = union_all(best)
-    assert box is not None
-    conf = 0.8 if len(best) >= 2 else 0.6
+    return clusters
+
+
+def _short(b: Box) -> bool:
+    return b.width <= AXIS_TICK_MAX_HEIGHTS * max(1, b.height)
+
+
+def _with_margin(box: Box, layout: Layout) -> Box:
+    m = round(AXIS_MARGIN_HEIGHTS * layout.line_height)
+    return Box(box.left - m, box.top - m, box.right + m, box.bottom + m).clamp(layout.width, layout.height)
+
+
+def _x_axis_label(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    """The text line under the tick-label row, centred under it; with no tick row detected, the
+    lowest line of the page when it is alone in its row, wide and centred. None when the anatomy is
+    not there (a fixed band would often miss the label)."""
+    w, h = layout.width, layout.height
+    lh = layout.line_height
+    lines = [b for b in layout.lines if center(b)[1] >= 0.6 * h and b.width < 0.95 * w]
+    if not lines:
+        return None
+    members = row_bands(lines)
+    rows = [union_all(lines[i] for i in band) for band in members]
+    counts = [len(band) for band in members]
+    ticks = [
+        k
+        for k, band in enumerate(members)
+        if len(band) >= AXIS_TICK_MIN and all(_short(lines[i]) for i in band)
+    ]
+    if ticks:
+        tick = rows[ticks[-1]]
+        assert tick is not None
+        tick_cx = center(tick)[0]
+        below = [
+            r
+            for r, n in zip(rows[ticks[-1] + 1 :], counts[ticks[-1] + 1 :], strict=True)
+            if r is not None
+            and n <= 2
+            and r.top >= tick.bottom - 0.2 * lh
+            and v_gap(tick, r) <= AXIS_LABEL_GAP_HEIGHTS * lh
+            and abs(center(r)[0] - tick_cx) <= AXIS_CENTRE_FRACTION * tick.width
+        ]
+        if not below:
+            return None
+        return SpatialRegion(
+            _with_margin(below[0], layout),
+            0.72,
+            "the x-axis label: the line centred under the tick labels",
+            cue,
+        )
+    lowest = rows[-1]
+    assert lowest is not None
+    if (
+        counts[-1] != 1
+        or lowest.width < AXIS_LABEL_MIN_HEIGHTS * lowest.height
+        or abs(center(lowest)[0] - w / 2) > AXIS_CENTRE_FRACTION * w
+        or center(lowest)[1] < 0.75 * h
+    ):
+        return None
     return SpatialRegion(
-        box, conf, f"the legend ({len(best)} entr{'ies' if len(best) > 1 else 'y'} with colour swatches)", cue
+        _with_margin(lowest, layout), 0.62, "the x-axis label: the lowest line, alone and centred", cue
     )
+
+
+def _rotated_at_left(image: Image.Image, lh: float) -> Box | None:
+    """The first run of ink columns from the left edge (within the left ``0.1`` of the width), when it
+    is a rotated label: narrow, tall, about the middle of the height, a gap before what follows."""
+    width, height = image.size
+    zone = Box(0, 0, max(1, int(0.1 * width)), height)
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    bg = np.array(_background(rgb), dtype=np.int16)
+    ink = np.abs(_pixels(rgb, zone) - bg).max(axis=2) > BLOCK_MIN_DIFF
+    runs = _runs(_any(ink, 0))
+    if not runs or runs[0][1] - runs[0][0] > 2 * lh:
+        return None
+    start, stop = runs[0]
+    if len(runs) > 1 and runs[1][0] - stop < 0.3 * lh:
+        return None
+    rows = np.flatnonzero(_any(ink[:, start:stop], 1))
+    if rows.size == 0 or int(np.diff(rows).max(initial=1)) > lh:
+        return None  # separate marks, not one label
+    box = Box(start, int(rows[0]), stop, int(rows[-1]) + 1)
+    tall = box.height >= AXIS_ROTATED_MIN_HEIGHTS * lh and box.height >= 2 * box.width
+    return box if tall and 0.15 * height <= center(box)[1] <= 0.9 * height else None
+
+
+def _y_axis_label(cue: SpatialCue, layout: Layout, image: Image.Image) -> SpatialRegion | None:
+    """Text left of the tick-label column (any shape), or, with no tick column detected, a rotated
+    label (tall and narrow) at the far left, about the middle of the height: a layout element, or
+    the first ink from the left edge. None otherwise."""
+    w, h = layout.width, layout.height
+    lh = layout.line_height
+    left = sorted((b for b in layout.lines if b.right <= 0.3 * w and _short(b)), key=lambda b: b.right)
+    column: list[Box] = []
+    for b in left:
+        group = [c for c in left if abs(c.right - b.right) <= lh]
+        if len(group) >= AXIS_TICK_MIN:
+            column = group
+            break
+    limit = min(b.left for b in column) - 0.2 * lh if column else 0.1 * w
+
+    def rotated(b: Box) -> bool:
+        return b.height >= AXIS_ROTATED_MIN_HEIGHTS * lh and b.height >= 2 * b.width
+
+    cands = [
+        b
+        for b in layout.elements(0.3)
+        if b.right <= limit
+        and 0.15 * h <= center(b)[1] <= 0.9 * h
+        and (rotated(b) or (column and b.width >= lh))
+    ]
+    if not cands:
+        found = _rotated_at_left(image, lh)
+        if found is None or found.right > limit:
+            return None
+        return SpatialRegion(
+            _with_margin(found, layout), 0.6, "the y-axis label: a rotated label at the left edge", cue
+        )
+    label = max(cands, key=lambda b: b.height)
+    box = label
+    for b in cands:
+        if h_overlap(box, b) > 0 and v_gap(box, b) <= 2 * lh:
+            box = box.union(b)
+    why = "left of the tick labels" if column else "a rotated label at the far left"
+    return SpatialRegion(_with_margin(box, layout), 0.66 if column else 0.6, f"the y-axis label: {why}", cue)
 
 
 def _column(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
@@ -655,6 +988,8 @@ def locate_spatial(cues: Sequence[SpatialCue], layout: Layout, image: Image.Imag
         found: SpatialRegion | None
         if cue.kind == "legend":
             found = _legend(cue, layout, image)
+        elif cue.kind == "axis":
+            found = _x_axis_label(cue, layout) if cue.side == "x" else _y_axis_label(cue, layout, image)
         elif cue.kind == "title":
             found = _title(cue, layout)
             header = next((c for c in ordered if c.kind == "header"), None)
