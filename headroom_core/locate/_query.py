@@ -117,6 +117,29 @@ _NAMES_A_LABEL = re.compile(
     r"\b(labell?ed|label|field|option|setting|entry|key|value (?:of|for)|set (?:for|to))\b", re.IGNORECASE
 )
 
+#: A question asking for the image's title alone: "what does the main heading say?", "what is the
+#: title of this chart?", "read the headline" (then ``_TITLE_REST`` must hold for what follows).
+_TITLE_ONLY = re.compile(
+    r"""^\s*(?:please\s+|can\s+you\s+|could\s+you\s+)?
+    (?:what(?:['’]s|\s+is|\s+does|\s+did|\s+was)|read(?:\s+me)?|tell\s+me|give\s+me|which\s+is)\s+
+    (?:the\s+|this\s+\w+(?:['’]s|s['’])\s+|its\s+)?
+    (?:(?:main|top|big|biggest|largest|page|chart|graph|plot|document|window|dialog|slide|first)\s+)?
+    (?:title|heading|headline)\b
+    (?P<rest>[^.?!]*)[.?!]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: ... followed by no more than where it is and "say": "of this page", "at the top of the page say".
+_TITLE_REST = re.compile(
+    r"""^\s*(?:(?:of|on|at|in|for|above)\s+[\w\s'-]{0,40}?)?(?:\s*(?:say|says|read|reads))?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: ... and asks for nothing else, nor about the title's look, nor for a section's heading.
+_NOT_TITLE_ALONE = re.compile(
+    r"\b(and|under|below|beneath|section|chapter|paragraph|explain\w*|mean\w*|summar\w*|font|colou?r|"
+    r"size|style|translat\w*)\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Term:
@@ -180,6 +203,17 @@ class ParsedQuery:
         if self.intent == "line":
             return True
         return self.intent == "value" and bool(_NAMES_A_LABEL.search(words))
+
+    @property
+    def asks_title(self) -> bool:
+        """Whether the question asks for the image's title or main heading and nothing else: "what
+        does the main heading say?", "what is the title of this chart?". Not a section's heading,
+        the title's look ("what font is the title in?") or more ("the title and the first line")."""
+        m = _TITLE_ONLY.match(self.query)
+        if m is None:
+            return False
+        rest = m.group("rest")
+        return _NOT_TITLE_ALONE.search(rest) is None and _TITLE_REST.match(rest) is not None
 
 
 def normalise_tokens(text: str) -> tuple[str, ...]:

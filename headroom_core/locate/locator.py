@@ -224,6 +224,9 @@ class QueryRegionLocator(RegionLocator):
     def names_text(self, query: str) -> bool:
         return parse_query(query).names_text_target
 
+    def asks_title(self, query: str) -> bool:
+        return parse_query(query).asks_title
+
     def locate_detailed(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocateReport:
         """Like :meth:`locate`, with the deciding path and the OCR / rest time split."""
         t0 = time.perf_counter()

@@ -42,6 +42,11 @@ class RegionLocator(ABC):
         value), so that a region found by that text is all the question needs. No I/O."""
         return False
 
+    def asks_title(self, query: str) -> bool:
+        """Whether ``query`` asks for the image's title or main heading alone ("What does the main
+        heading say?"), so that a legible title is all it needs (fusion rule 2g). No I/O."""
+        return False
+
 
 class Router(ABC):
     """Decides the technique for one image and its question."""

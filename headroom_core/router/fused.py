@@ -80,4 +80,5 @@ class FusedRouter(Router):
             router=f"{prediction.classifier}+{signals.analyzer}",
             policy=self.policy,
             query_names_text=locator is not None and locator.names_text(query),
+            query_asks_title=locator is not None and locator.asks_title(query),
         )

@@ -22,6 +22,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    below ``gist_fallback_max_is_document``: a dialog, a form): its gist is how it looks. A page's
    gist is its text, and text OCR cannot read at full size is no safer in the low view (tried
    without that bound: 8 of 41 such answers lost in the end-to-end evaluation).
+   2g. When the question asks for the image's title alone ("What does the main heading say?",
+   ``query_asks_title``) on a text-dominated image, and the locator finds the title, the low view
+   is sent when that title's text stays ``title_min_low_view_px`` tall in it and the low view costs
+   at most ``1 / title_low_view_text_margin`` of the page's text (estimated from the analyzer's
+   line boxes): the whole page's text is not needed to read one heading. Otherwise TRANSCODE.
 3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
@@ -75,6 +80,35 @@ def _not_text_dominated(signals: ImageSignals, policy: RoutingPolicy) -> str | N
     return None
 
 
+#: Rule 2g's estimate of a page's text cost from the analyzer's line boxes: a character is about
+#: half a line's height wide, a token about four characters, plus the fence around the text (on
+#: the evaluation's documents and screenshots 0.8-1.4x gpt-4o's count, median 1.16).
+_CHAR_WIDTH_PER_LINE_HEIGHT = 0.5
+_CHARS_PER_TOKEN = 4.0
+_FENCE_TOKENS = 20
+
+
+def _text_tokens_estimate(signals: ImageSignals) -> float | None:
+    """Roughly how many tokens the image's text would cost as TRANSCODE, or ``None``."""
+    chars = sum(
+        tl.box.width / (_CHAR_WIDTH_PER_LINE_HEIGHT * tl.box.height)
+        for tl in signals.text_lines
+        if tl.box.height > 0
+    )
+    return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS if chars > 0 else None
+
+
+def _text_inside(region: LocatedRegion, signals: ImageSignals) -> list[Box]:
+    """The analyzer's text line boxes whose centre lies in the region."""
+    box = region.box
+    return [
+        tl.box
+        for tl in signals.text_lines
+        if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
+        and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
+    ]
+
+
 def _low_view_refusal(
     signals: ImageSignals | None, low_view_scale: float | None, policy: RoutingPolicy
 ) -> str | None:
@@ -114,12 +148,7 @@ def _region_legible_in_low_view(
     if signals is None or low_view_scale is None or low_view_tokens is None or crop_tokens is None:
         return None
     box = region.box
-    inside = [
-        tl.box
-        for tl in signals.text_lines
-        if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
-        and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
-    ]
+    inside = _text_inside(region, signals)
     if not inside:
         return None
     smallest = min(b.height for b in inside)
@@ -130,6 +159,35 @@ def _region_legible_in_low_view(
         f"its text, {smallest} px tall, stays {smallest * low_view_scale:.1f} px in the low view "
         f"(>= min_legible_text_px {policy.min_legible_text_px}) for {low_view_tokens} tokens, fewer "
         f"than the crop's {crop_cost}"
+    )
+
+
+def _title_in_low_view(
+    title: LocatedRegion | None,
+    signals: ImageSignals,
+    low_view_scale: float | None,
+    low_view_tokens: int | None,
+    policy: RoutingPolicy,
+) -> str | None:
+    """Rule 2g: why the low view reads the located title for clearly fewer tokens than the page's
+    text, or ``None``."""
+    if title is None or title.confidence < policy.crop_min_region_confidence:
+        return None
+    if low_view_scale is None or low_view_tokens is None:
+        return None
+    inside = _text_inside(title, signals)
+    text_cost = _text_tokens_estimate(signals)
+    if not inside or text_cost is None:
+        return None
+    smallest = min(b.height for b in inside) * low_view_scale
+    if smallest < policy.title_min_low_view_px:
+        return None
+    if low_view_tokens * policy.title_low_view_text_margin > text_cost:
+        return None
+    return (
+        f"{title.evidence} stays {smallest:.1f} px in the low view (>= title_min_low_view_px "
+        f"{policy.title_min_low_view_px:g}) for {low_view_tokens} tokens, against about {text_cost:.0f} "
+        "for the page's text"
     )
 
 
@@ -146,12 +204,14 @@ def fuse(
     low_view_tokens: int | None = None,
     crop_tokens: Callable[[Box], int] | None = None,
     query_names_text: bool = False,
+    query_asks_title: bool = False,
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
     ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
     of a box would cost) enable rule 4b; without them a located region is always cropped.
-    ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d.
+    ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
+    ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
     kept = ""
@@ -245,6 +305,16 @@ def fuse(
                 Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
             )
         why = _not_text_dominated(signals, policy)
+        # Rule 2g: one heading of a text-dominated page, legible in the low view.
+        if query_asks_title and why is None:
+            title = region_once()
+            legible = _title_in_low_view(title, signals, low_view_scale, low_view_tokens, policy)
+            if title is not None and legible is not None:
+                return decision(
+                    Technique.FULL_LOW,
+                    f"the question asks for the title only, and {legible}",
+                    confidence_of=title,
+                )
         # Rules 2e/2f: the classifier's next reading of the question, a gist, where rule 3 allows it.
         gist = probs.get(Technique.FULL_LOW.value, 0.0)
         gist_allowed = (

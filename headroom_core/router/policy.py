@@ -42,6 +42,13 @@ class RoutingPolicy:
     #: looks). A page of text is its text: OCR that cannot read it at full size says nothing good of
     #: the low view (tried without this bound: 8 of 41 such pydoc pages lost their heading).
     gist_fallback_max_is_document: float = 0.9
+    #: Rule 2g: a title question on a text page goes as the low view when the page's text (its
+    #: estimate from the line boxes, 0.8-1.4x the real count) costs at least this many times more.
+    title_low_view_text_margin: float = 1.5
+    #: ... and when the title's text stays at least this tall in it: the title is the answer here,
+    #: not a gist's headline, so it keeps a margin above ``min_legible_text_px`` (11.9 px of ink
+    #: lost a pydoc heading in the end-to-end evaluation's OCR check; 13.7 px and more kept it).
+    title_min_low_view_px: float = 13.0
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
     #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
     #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1

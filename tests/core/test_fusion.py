@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -33,6 +34,8 @@ def run(
     region: LocatedRegion | None = None,
     policy: RoutingPolicy = POLICY,
     names_text: bool = False,
+    asks_title: bool = False,
+    low_tokens: int | None = None,
 ):
     calls: list[int] = []
 
@@ -49,6 +52,8 @@ def run(
         router="test",
         policy=policy,
         query_names_text=names_text,
+        query_asks_title=asks_title,
+        low_view_tokens=low_tokens,
     )
     return d, len(calls)
 
@@ -143,6 +148,49 @@ def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -
     assert d.technique is Technique.CROP and calls == 1
     d, calls = run(Technique.TRANSCODE, 0.9, chart, region=None, names_text=True)
     assert d.technique is Technique.PRESERVE and "no text region located" in d.reason and calls == 1
+
+
+def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible() -> None:
+    """ "What does the main heading say?" of a docs page: a 36 px heading over 40 body lines."""
+    heading = Box(260, 100, 900, 136)
+    body = tuple(TextLine(Box(260, 180 + 22 * k, 1060, 194 + 22 * k)) for k in range(40))
+    page = ImageSignals(
+        1.0,
+        1.0,
+        0.1,
+        0.9,
+        analyzer="test",
+        text_lines=(TextLine(heading), *body),
+        evidence={"text_area_fraction": 0.3, "headline_text_height_px": 36},
+    )
+    title = LocatedRegion(Box(250, 95, 910, 141), 0.78, "the title (the topmost large text)")
+
+    def decide(sig: ImageSignals = page, **kw: Any) -> tuple[RouteDecision, int]:
+        args: dict[str, Any] = {"scale": 0.4, "region": title, "asks_title": True, "low_tokens": 85}
+        args.update(kw)
+        return run(Technique.TRANSCODE, 0.9, sig, **args)
+
+    d, calls = decide()  # 36 px -> 14.4 px; 85 tokens against ~1,170 for 40 lines of text
+    assert d.technique is Technique.FULL_LOW and calls == 1 and d.confidence == 0.78
+    assert "asks for the title only" in d.reason and "14.4 px" in d.reason
+    # the heading would fall below the title's floor (12.6 px: legible for a gist, short of the
+    # margin an answer keeps): the page's text
+    assert decide(scale=0.35)[0].technique is Technique.TRANSCODE
+    # the locator took a small line (a breadcrumb) for the title: not legible at the low size
+    crumb = LocatedRegion(Box(20, 20, 1250, 36), 0.78, "the title (the topmost large text)")
+    assert decide(region=crumb)[0].technique is Technique.TRANSCODE  # no measured text in it
+    with_crumb = replace(page, text_lines=(TextLine(Box(25, 22, 1240, 36)), *body))
+    assert decide(with_crumb, region=crumb)[0].technique is Technique.TRANSCODE  # 14 px -> 5.6 px
+    # a page with little text: the text is about as cheap as the low view, so it goes as text
+    sparse = replace(page, text_lines=(TextLine(heading), *body[:1]))
+    assert decide(sparse)[0].technique is Technique.TRANSCODE
+    # no title located, a weak one, the question not about the title, or no low-view cost known
+    assert decide(region=None)[0].technique is Technique.TRANSCODE
+    weak = LocatedRegion(title.box, POLICY.crop_min_region_confidence - 0.1, "a guess")
+    assert decide(region=weak)[0].technique is Technique.TRANSCODE
+    d, calls = decide(asks_title=False)
+    assert d.technique is Technique.TRANSCODE and calls == 0
+    assert decide(low_tokens=None)[0].technique is Technique.TRANSCODE
 
 
 def transcode_or_gist(sig: ImageSignals, full_low: float, scale: float) -> RouteDecision:

@@ -128,6 +128,36 @@ def test_a_question_names_its_target_by_its_own_text() -> None:
     assert QueryRegionLocator(ocr_engine=None).names_text(named[0])
 
 
+def test_a_question_asks_for_the_title_alone() -> None:
+    alone = [
+        "What does the main heading say?",
+        "What is the title of this chart?",
+        "What is the heading at the top of the page?",
+        "What’s the title?",
+        "Read the headline.",
+        "what is this page's title",
+        "what is the heading on the top of the screen",
+    ]
+    for q in alone:
+        assert parse_query(q).asks_title, q
+    more = [
+        "What does the title say and what is the first paragraph about?",  # and more
+        "Summarise the page under the heading",
+        "What is written under the heading?",
+        "What font is the title in?",  # the title's look, not its text
+        "What is the title font?",
+        "What colour is the heading?",
+        "What is the heading of section 2?",  # a section's heading, not the page's
+        "What does the heading mean?",
+        "Transcribe the text on this page.",
+        "What is the title of this chart and its x axis?",
+        "What is the x-axis title?",  # an axis's title
+    ]
+    for q in more:
+        assert not parse_query(q).asks_title, q
+    assert QueryRegionLocator(ocr_engine=None).asks_title(alone[0])
+
+
 # --------------------------------------------------------------------------- text path
 
 
