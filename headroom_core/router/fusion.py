@@ -27,7 +27,9 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    is sent when that title's text stays ``title_min_low_view_px`` tall in it and the low view costs
    at most ``1 / title_low_view_text_margin`` of the page's text (estimated from the analyzer's
    line boxes): the whole page's text is not needed to read one heading. Otherwise TRANSCODE.
-3. FULL_LOW, on an image with text (``legibility_has_text``), is refused when the image's headline
+3. FULL_LOW, on an image with text (``legibility_has_text``) that is more than incidental to it
+   (``incidental_text_max_lines`` lines on ``incidental_text_max_area`` of a photo are not its
+   gist), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
    body text is not needed for a gist. Where no text height was measured, it is refused on a
@@ -132,6 +134,20 @@ def _low_view_refusal(
             f"full_low_max_small_details {policy.full_low_max_small_details}"
         )
     return None
+
+
+def _incidental_text(signals: ImageSignals | None, policy: RoutingPolicy) -> str | None:
+    """Rule 3: how the image's text is incidental to a gist question (a line or two on a sliver of
+    an image that is not text-dominated), or ``None``."""
+    if signals is None or _not_text_dominated(signals, policy) is None:
+        return None
+    lines = signals.evidence.get("text_line_count")
+    area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
+    if not isinstance(lines, int) or lines > policy.incidental_text_max_lines:
+        return None
+    if area >= policy.incidental_text_max_area:
+        return None
+    return f"its text is incidental: {lines} line(s) on {area:.1%} of it"
 
 
 def _region_legible_in_low_view(
@@ -347,7 +363,13 @@ def fuse(
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
     if query_prediction is Technique.FULL_LOW:
-        # Rule 3: legibility and detail at the low size, where the image has text.
+        # Rule 3: legibility and detail at the low size, where the image has text not incidental.
+        incidental = _incidental_text(signals, policy)
+        if incidental is not None:
+            return decision(
+                Technique.FULL_LOW,
+                f"a gist/scene question: the low version keeps what it needs ({incidental})",
+            )
         refused = _low_view_refusal(signals, low_view_scale, policy)
         if refused is not None:
             # Rule 3b: a text-dominated image's gist is its text.

@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.26.3"
+POLICY_VERSION = "2026.11.26.4"
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,11 @@ class RoutingPolicy:
     min_legible_text_px: float = 11.0
     #: ... counted only where the image has text (has_text at least this).
     legibility_has_text: float = 0.5
+    #: ... and not where the text is incidental to a gist question: at most this many text lines,
+    #: covering less than this fraction of an image that is not text-dominated (a name tag, a shop
+    #: sign far off in a photo: not what "what is shown in this photo?" needs).
+    incidental_text_max_lines: int = 2
+    incidental_text_max_area: float = 0.01
     #: Rule 3, where no text height was measured: refuse FULL_LOW on a text-dominated image when fine
     #: detail is likely.
     full_low_max_small_details: float = 0.85

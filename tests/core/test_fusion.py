@@ -280,6 +280,27 @@ def test_rule3b_illegible_text_dominated_page_is_sent_as_its_text() -> None:
     assert d2.technique is Technique.TRANSCODE and "has_small_details" in d2.reason
 
 
+def test_rule3_incidental_text_does_not_refuse_a_photos_gist() -> None:
+    """A portrait with a name tag: two 14 px lines on 0.6 % of it; 7 px at the low size."""
+
+    def gist(is_document: float = 0.0, **evidence: Any) -> RouteDecision:
+        sig = signals(has_text=0.86, is_document=is_document, headline_text_height_px=14, **evidence)
+        return run(Technique.FULL_LOW, 0.9, sig, scale=0.5)[0]
+
+    d = gist(text_area_fraction=0.006, text_line_count=2)
+    assert d.technique is Technique.FULL_LOW and "incidental" in d.reason
+    # more lines, or more of the image, is text worth keeping legible: rule 3 refuses
+    more_lines = POLICY.incidental_text_max_lines + 1
+    assert gist(text_area_fraction=0.006, text_line_count=more_lines).technique is Technique.PRESERVE
+    more_area = POLICY.incidental_text_max_area
+    assert gist(text_area_fraction=more_area, text_line_count=2).technique is Technique.PRESERVE
+    # a text-dominated image's text is never incidental (rule 3b sends it as text)
+    slide = gist(is_document=0.9, text_area_fraction=0.006, text_line_count=2)
+    assert slide.technique is Technique.TRANSCODE
+    # no line count measured: rule 3 as before
+    assert gist(text_area_fraction=0.006).technique is Technique.PRESERVE
+
+
 def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
     # body text 10 px -> 4 px at the low size, title 40 px -> 16 px: the gist (the title) survives
     page = signals(
