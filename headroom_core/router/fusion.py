@@ -139,7 +139,9 @@ def _low_view_refusal(
 def _incidental_text(signals: ImageSignals | None, policy: RoutingPolicy) -> str | None:
     """Rule 3: how the image's text is incidental to a gist question (a line or two on a sliver of
     an image that is not text-dominated), or ``None``."""
-    if signals is None or _not_text_dominated(signals, policy) is None:
+    if signals is None or signals.has_text < policy.legibility_has_text:
+        return None  # no text to keep legible: rule 3 does not apply (its own reason says so)
+    if _not_text_dominated(signals, policy) is None:
         return None
     lines = signals.evidence.get("text_line_count")
     area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)

@@ -299,6 +299,9 @@ def test_rule3_incidental_text_does_not_refuse_a_photos_gist() -> None:
     assert slide.technique is Technique.TRANSCODE
     # no line count measured: rule 3 as before
     assert gist(text_area_fraction=0.006).technique is Technique.PRESERVE
+    # no text at all: the low view, for that reason, not as "incidental" text
+    d, _ = run(Technique.FULL_LOW, 0.9, signals(has_text=0.03, text_line_count=0), scale=0.5)
+    assert d.technique is Technique.FULL_LOW and "no text to keep legible" in d.reason
 
 
 def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
