@@ -476,7 +476,13 @@ def _samples_in(
 
 
 def _chromatic(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.bool_]:
+    """Pixels coloured enough to be a legend sample (``SWATCH_MIN_CHROMA``)."""
     return (pixels.max(axis=2) - pixels.min(axis=2)) >= SWATCH_MIN_CHROMA
+
+
+def _ink(pixels: npt.NDArray[np.int16], background: npt.NDArray[np.int16]) -> npt.NDArray[np.bool_]:
+    """Pixels that differ from the background by more than ``BLOCK_MIN_DIFF`` in some channel."""
+    return np.asarray(np.abs(pixels - background).max(axis=2) > BLOCK_MIN_DIFF, dtype=bool)
 
 
 def _oriented_samples(
@@ -562,8 +568,8 @@ def _extend_stack(entries: list[Box], samples: list[Box], side: str, image: Imag
     margin = eh
     strip_box = Box(max(0, col.left - margin), 0, min(width, col.right + margin), height)
     strip = _pixels(image, strip_box)
-    ink = np.abs(strip - bg).max(axis=2) > BLOCK_MIN_DIFF
-    in_col = ink[:, col.left - strip_box.left : col.right - strip_box.left].any(axis=1)
+    ink = _ink(strip, bg)
+    in_col = _any(ink[:, col.left - strip_box.left : col.right - strip_box.left], 1)
     text_w = max(b.width for b in entries) - col.width
     reach = int(min(0.3 * width, 2 * max(text_w, 4 * eh)))
     out = list(entries)
@@ -607,9 +613,7 @@ def _extend_stack(entries: list[Box], samples: list[Box], side: str, image: Imag
                 band = Box(max(0, col.left - reach), band_top, col.left, band_bottom)
             if band.width < eh:
                 break
-            text = _entry_text(
-                np.abs(_pixels(image, band) - bg).max(axis=2) > BLOCK_MIN_DIFF, band, side, eh, reach
-            )
+            text = _entry_text(_ink(_pixels(image, band), bg), band, side, eh, reach)
             if text is None:
                 break
             entry = sample.union(text)
@@ -638,7 +642,7 @@ def _extend_row(entries: list[Box], image: Image.Image) -> list[Box]:
             if hi - lo < eh:
                 break
             band = _pixels(image, Box(lo, top, hi, bottom))
-            idx = np.flatnonzero(((band.max(axis=2) - band.min(axis=2)) >= SWATCH_MIN_CHROMA).any(axis=0))
+            idx = np.flatnonzero(_chromatic(band).any(axis=0))
             if idx.size == 0:
                 break
             found: Box | None = None
@@ -783,7 +787,7 @@ def _rotated_at_left(image: Image.Image, lh: float) -> Box | None:
     zone = Box(0, 0, max(1, int(0.1 * width)), height)
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     bg = np.array(_background(rgb), dtype=np.int16)
-    ink = np.abs(_pixels(rgb, zone) - bg).max(axis=2) > BLOCK_MIN_DIFF
+    ink = _ink(_pixels(rgb, zone), bg)
     runs = _runs(_any(ink, 0))
     if not runs or runs[0][1] - runs[0][0] > 2 * lh:
         return None
