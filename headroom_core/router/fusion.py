@@ -194,13 +194,13 @@ def _title_in_low_view(
     if low_view_scale is None or low_view_tokens is None:
         return None
     inside = _text_inside(title, signals)
-    text_cost = _text_tokens_estimate(signals)
-    if not inside or text_cost is None:
+    if not inside:
         return None
     smallest = min(b.height for b in inside) * low_view_scale
     if smallest < policy.title_min_low_view_px:
         return None
-    if low_view_tokens * policy.title_low_view_text_margin > text_cost:
+    text_cost = _text_tokens_estimate(signals)
+    if text_cost is None or low_view_tokens * policy.title_low_view_text_margin > text_cost:
         return None
     return (
         f"{title.evidence} stays {smallest:.1f} px in the low view (>= title_min_low_view_px "
@@ -228,6 +228,7 @@ def fuse(
 
     ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
     of a box would cost) enable rule 4b; without them a located region is always cropped.
+    ``low_view_tokens`` also enables rule 2g.
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
     ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g.
     """
@@ -327,7 +328,7 @@ def fuse(
         if query_asks_title and why is None:
             title = region_once()
             legible = _title_in_low_view(title, signals, low_view_scale, low_view_tokens, policy)
-            if title is not None and legible is not None:
+            if legible is not None:
                 return decision(
                     Technique.FULL_LOW,
                     f"the question asks for the title only, and {legible}",

@@ -184,10 +184,10 @@ def plan_crop(
     if plan.target_size == (padded.width, padded.height):
         snapped = snap_box(padded, width, height, model, detail)
         size = (snapped.width, snapped.height)
-        return _fewer_tiles(
-            CropPlan(snapped, size, model.tokens(*size, detail), padded), width, height, model, detail
+    else:
+        snapped, size = _snap_scaled(
+            padded, plan.target_size, plan.tokens_after, width, height, model, detail
         )
-    snapped, size = _snap_scaled(padded, plan.target_size, plan.tokens_after, width, height, model, detail)
     return _fewer_tiles(
         CropPlan(snapped, size, model.tokens(*size, detail), padded), width, height, model, detail
     )
@@ -201,7 +201,7 @@ def _fewer_tiles(plan: CropPlan, width: int, height: int, model: CostModel, deta
     """Step 5: the plan's box grown (at native resolution, centred, within the image) to the size
     the provider bills fewest tokens for, when that is fewer than the plan's; else the plan."""
     box = plan.padded
-    best: tuple[int, int, int] | None = None  # tokens, area, (w, h) below
+    best: tuple[int, int] | None = None  # (tokens, area) of the cheapest, then smallest, size
     size = (0, 0)
     step_w = max(1, math.ceil((width - box.width) / GROW_SEARCH_STEPS))
     step_h = max(1, math.ceil((height - box.height) / GROW_SEARCH_STEPS))
@@ -210,7 +210,7 @@ def _fewer_tiles(plan: CropPlan, width: int, height: int, model: CostModel, deta
             cost = model.cost(w, h, detail)
             if cost.billed_size != (w, h):
                 continue  # the provider resizes it: not a native-resolution crop
-            key = (cost.tokens, w * h, 0)
+            key = (cost.tokens, w * h)
             if cost.tokens < plan.tokens and (best is None or key < best):
                 best, size = key, (w, h)
     if best is None:
