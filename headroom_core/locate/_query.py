@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["GENERIC_TOKENS", "ParsedQuery", "SpatialCue", "Term", "normalise_tokens", "parse_query"]
 
@@ -436,8 +437,13 @@ def _make_term(words: list[tuple[str, bool]], kind: str | None = None) -> Term |
     return Term(tokens, kind, KIND_WEIGHTS[kind], original)
 
 
+@lru_cache(maxsize=256)
 def parse_query(query: str) -> ParsedQuery:
-    """Terms, spatial cues and intent of ``query`` (see the module docstring)."""
+    """Terms, spatial cues and intent of ``query`` (see the module docstring).
+
+    Cached (pure; the result is frozen): one routing decision asks the locator whether the question
+    names a line's text, whether it asks for the title, and where it points, each from this parse.
+    """
     q = unicodedata.normalize("NFKC", query or "").strip()
     terms: list[Term] = []
     blank = list(q)
