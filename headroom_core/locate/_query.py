@@ -164,7 +164,8 @@ class SpatialCue:
     axis's label: ``side`` ``x`` or ``y``), ``column``, ``row``, ``center``. ``side``: ``top-left``,
     ``left``, ``top``... (empty where meaningless).
     ``region``: the page region it means, as fractions ``(x0, y0, x1, y1)`` of width and height.
-    ``ordinal``: for ``row`` cues, 1-based (``-1`` = last).
+    ``ordinal``: for ``row`` cues, 1-based (``-1`` = last); a ``row`` cue whose ``side`` is ``item``
+    ("the first item", "the last entry") counts the items of a list and needs a ``column`` cue.
     """
 
     kind: str
@@ -259,7 +260,7 @@ _SPATIAL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
-            r"\s+(?:\w+\s+)?(row|line)|(row|line)\s+(?:number\s+|no\.?\s*|#\s*)?(\d+))\b",
+            r"\s+(?:\w+\s+)?(row|line|item|entry|link)|(row|line)\s+(?:number\s+|no\.?\s*|#\s*)?(\d+))\b",
             re.I,
         ),
         "row",
@@ -346,8 +347,10 @@ def _spatial(query: str) -> tuple[list[SpatialCue], list[tuple[int, int]]]:
                 cue = SpatialCue("corner", side, _SIDE_REGIONS[side], phrase)
             elif kind == "row":
                 n = _ordinal(m.group(1) or m.group(4) or "")
+                # "the first item of the sidebar": an item of a list, counted within a column only
+                item = (m.group(2) or "").lower() in ("item", "entry", "link")
                 if n is not None and n != 0:
-                    cue = SpatialCue("row", "", (0.0, 0.0, 1.0, 1.0), phrase, n)
+                    cue = SpatialCue("row", "item" if item else "", (0.0, 0.0, 1.0, 1.0), phrase, n)
             elif kind == "axis":
                 word = (m.group(1) or m.group(2)).lower()
                 side = "x" if word in ("x", "horizontal") else "y"

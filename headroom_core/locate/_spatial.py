@@ -23,7 +23,10 @@ better than a fixed part of the page:
   question says "row", not "line"); the last comes with the row before it (a page number or a footer
   may be what sits last) and, for a line, with the rows ending within a few line heights above it
   (another column, such as a body beside a longer sidebar, may end just above); after the nth table
-  row the next is included, since people count a table's header row or not;
+  row the next is included, since people count a table's header row or not; with a column named
+  ("the first item of the sidebar", "the last line of the left column"), counted among the
+  column's own lines (not a breadcrumb bridging it or a heading its box took in), an item with the
+  next two rows (a heading above the list may count or not; an item may wrap);
 - axis label: for x, the text line centred under the tick-label row (a row of short lines), or,
   with no tick row detected, the lowest line when it is alone in its row, wide and centred; for y,
   the text left of the tick-label column, or a rotated (tall, narrow) label at the far left. Never a
@@ -46,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..types import Box
-from ._geometry import center, h_gap, h_overlap, median_height, row_bands, union_all, v_gap
+from ._geometry import center, h_gap, h_overlap, median_height, row_bands, same_band, union_all, v_gap
 from ._query import SpatialCue
 
 if TYPE_CHECKING:
@@ -963,6 +966,67 @@ def _row(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     return SpatialRegion(box, 0.64, f"the {ordinal} {what} of {len(rows)}{note}", cue)
 
 
+#: "The first item of the sidebar": its nth text row and the next ``ITEM_EXTRA_ROWS`` (a heading
+#: above the list may or may not be counted, and an item may wrap onto a second line); the last item
+#: comes with the rows before it.
+ITEM_EXTRA_ROWS = 2
+#: A column's line continues on the same row past the column when the next text is at most this many
+#: line heights away (a sidebar's gutter is wider).
+ITEM_BRIDGE_HEIGHTS = 3.0
+#: A column's own lines start at most this fraction of the image's width right of its leftmost line.
+ITEM_MAX_INDENT = 0.06
+
+
+def _row_in_column(row: SpatialCue, column: SpatialCue, layout: Layout) -> SpatialRegion | None:
+    """The nth line (or item) of a column or sidebar, counted among that column's own lines."""
+    col = _column(column, layout) or _inside(column, layout)
+    if col is None:
+        return None
+    box = col.box
+    inside = [
+        b
+        for b in layout.lines
+        if box.left <= center(b)[0] <= box.right and box.top <= center(b)[1] <= box.bottom
+    ]
+    if not inside:
+        return None
+    # The column's own lines start near its left edge (a list indents a little; a page heading the
+    # column's box took in starts further right) ...
+    edge = min(b.left for b in inside) + ITEM_MAX_INDENT * layout.width
+    own = [b for b in inside if b.left <= edge]
+    others = [b for b in layout.lines if b not in own]
+    # ... and do not run on past it in their row (a breadcrumb bridging a sidebar and its page).
+    reach = ITEM_BRIDGE_HEIGHTS * layout.line_height
+    members = tuple(b for b in own if not any(same_band(b, o) and h_gap(b, o) <= reach for o in others))
+    if not members:
+        return None
+    if row.side != "item":
+        found = _row(row, Layout(layout.width, layout.height, members, ()))
+        if found is None:
+            return None
+        return SpatialRegion(found.box, found.confidence, f"{found.evidence} in {col.evidence}", row)
+    bands = row_bands(members)
+    n = row.ordinal or 1
+    idx = len(bands) - 1 if n < 0 else n - 1
+    if not 0 <= idx < len(bands):
+        return None
+    chosen = (
+        range(max(0, idx - ITEM_EXTRA_ROWS), idx + 1)
+        if n < 0
+        else range(idx, min(len(bands), idx + 1 + ITEM_EXTRA_ROWS))
+    )
+    found_box = union_all(members[i] for k in chosen for i in bands[k])
+    assert found_box is not None
+    ordinal = "last" if n < 0 else f"#{n}"
+    return SpatialRegion(
+        found_box,
+        0.64,
+        f"the {ordinal} item of {col.evidence}: its text rows {chosen.start + 1}-{chosen.stop} of "
+        f"{len(bands)} (a heading may or may not be counted, an item may wrap)",
+        row,
+    )
+
+
 def _inside(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     w, h = layout.width, layout.height
     members = [b for b in layout.elements(0.4) if _center_in(b, cue.region, w, h)]
@@ -988,6 +1052,14 @@ def _inside(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
 def locate_spatial(cues: Sequence[SpatialCue], layout: Layout, image: Image.Image) -> SpatialRegion | None:
     """Resolve the most specific cue that the layout supports; fall back to a fixed part of the page."""
     ordered = sorted(cues, key=lambda c: _ORDER.index(c.kind) if c.kind in _ORDER else len(_ORDER))
+    row = next((c for c in ordered if c.kind == "row"), None)
+    column = next((c for c in ordered if c.kind == "column"), None)
+    if row is not None and column is not None:  # "the first item of the sidebar"
+        within = _row_in_column(row, column, layout)
+        if within is not None:
+            return within
+    # an item of a list is counted within a column only, never among the page's rows
+    ordered = [c for c in ordered if not (c.kind == "row" and c.side == "item")]
     for cue in ordered:
         found: SpatialRegion | None
         if cue.kind == "legend":

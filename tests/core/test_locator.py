@@ -503,6 +503,67 @@ def test_sidebar_gutter_survives_one_bridging_breadcrumb() -> None:
     assert r2 is None or r2.box.right >= 275 or "gutter" not in r2.evidence
 
 
+def _docs_page_with_sidebar(split_breadcrumb: bool) -> tuple[Image.Image, list[Box]]:
+    """A docs page: a breadcrumb (one line, or pieces a little apart as OCR reads it), a sidebar
+    list under a heading, the page's heading and text beside it."""
+    img = blank(1280, 800)
+    d = ImageDraw.Draw(img)
+    boxes: list[Box] = []
+
+    def put(xy: tuple[int, int], text: str, size: int = 15) -> None:
+        d.text(xy, text, font=font(size), fill="black")
+        boxes.append(Box(*(int(v) for v in d.textbbox(xy, text, font=font(size)))))
+
+    if split_breadcrumb:
+        put((25, 22), "Python >>")
+        put((boxes[0].right + 30, 22), "3.11.2 Documentation >> The Python Standard Library >> shelve")
+    else:
+        put((25, 22), "Python >> 3.11.2 Documentation >> The Python Standard Library >> shelve")
+    put((268, 86), "shelve - Python object persistence", 30)
+    for i, entry in enumerate(
+        ("Table of Contents", "shelve - Python object", "persistence", "open()", "Shelf.sync()", "Example")
+    ):
+        put((30 if i != 2 else 36, 110 + 20 * i), entry)
+    for i in range(20):
+        put((265, 150 + 30 * i), f"page text line {i} of the module documentation, words")
+    return img, boxes
+
+
+@pytest.mark.parametrize("split_breadcrumb", [False, True])
+def test_first_item_of_the_sidebar_is_counted_within_the_sidebar(split_breadcrumb: bool) -> None:
+    # The item, not the whole sidebar (765 tokens on gpt-4o for a 1280x800 docs page), and not the
+    # breadcrumb above it, even when OCR reads the breadcrumb's first piece apart from the rest.
+    img, boxes = _docs_page_with_sidebar(split_breadcrumb)
+    offset = 1 if split_breadcrumb else 0
+    heading, toc, item, wrapped, after = (boxes[k + offset] for k in (1, 2, 3, 4, 5))
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the first item of the sidebar?", signals_with(boxes)
+    )
+    assert r is not None and "#1 item" in r.evidence, r
+    assert inside(toc, r.box) and inside(item, r.box) and inside(wrapped, r.box), r
+    assert r.box.bottom <= after.top and r.box.top > boxes[0].bottom and r.box.right < heading.left, r
+    last = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the last entry in the sidebar?", signals_with(boxes)
+    )
+    assert last is not None and inside(boxes[offset + 7], last.box) and last.box.top >= after.top, last
+
+
+def test_an_item_with_no_column_is_not_a_row_of_the_page() -> None:
+    # "the first item" counts a list's items; with no column named, the page's first text row (a
+    # breadcrumb, a heading) is not it.
+    cues = parse_query("What is the first item in the list?").spatial
+    assert [(c.kind, c.side, c.ordinal) for c in cues] == [("row", "item", 1)]
+    img, boxes = _docs_page_with_sidebar(False)
+    r = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What is the first item in the list?", signals_with(boxes)
+    )
+    assert r is None or "row" not in r.evidence, r
+    line = QueryRegionLocator(ocr_engine=None).locate(
+        img, "What does the first line say?", signals_with(boxes)
+    )
+    assert line is not None and "#1 text row" in line.evidence and inside(boxes[0], line.box), line
+
+
 def test_left_column_uses_the_gutter() -> None:
     img, boxes = draw_page()
     r = QueryRegionLocator(ocr_engine=None).locate(img, "What is in the left column?", signals_with(boxes))
