@@ -84,6 +84,18 @@ def test_hard_pairs(classifier: MiniLMQueryClassifier) -> None:
     assert classifier.predict("what colour is the third car from the left").technique is Technique.CROP
 
 
+def test_chart_gist_is_full_low_and_its_values_and_text_are_not(classifier: MiniLMQueryClassifier) -> None:
+    # Data README Addendum 7: what a chart is about is its gist (FULL_LOW; fusion rule 3 then checks
+    # its title stays legible in the low view); its values stay PRESERVE and its title TRANSCODE.
+    # None of these lines is in the training pool.
+    for query in ("Briefly, what is this line graph showing?", "What's this bar chart about, in a phrase?"):
+        assert classifier.predict(query).technique is Technique.FULL_LOW, query
+    assert (
+        classifier.predict("Which month has the highest bar in this chart?").technique is Technique.PRESERVE
+    )
+    assert classifier.predict("What does the chart's title say?").technique is Technique.TRANSCODE
+
+
 def test_serving_backend_matches_the_head(classifier: MiniLMQueryClassifier) -> None:
     assert classifier.encoder.identity == classifier.head.encoder
     assert classifier.encoder.dim == 384
@@ -128,10 +140,11 @@ def test_heldout_accuracy_is_as_recorded(classifier: MiniLMQueryClassifier) -> N
     recorded = classifier.head.metadata.get("heldout", {})
     if recorded:
         assert report.accuracy == pytest.approx(recorded["accuracy"], abs=0.005)
-    # The target is 0.95; the shipped head does not reach it yet (0.914 / 0.915, see
+    # The target is 0.95; the shipped head does not reach it yet (0.903 / 0.904 on the 620
+    # lines since data README Addendum 7, where the head before it scores 0.902; see
     # benchmarks/RESULTS_router.md). This floor guards against regressions of the shipped head.
-    assert report.accuracy >= 0.91, report.accuracy
-    assert report.macro_f1 >= 0.91, report.macro_f1
+    assert report.accuracy >= 0.90, report.accuracy
+    assert report.macro_f1 >= 0.90, report.macro_f1
 
 
 def test_shipped_head_is_the_tuned_and_frozen_ensemble(classifier: MiniLMQueryClassifier) -> None:

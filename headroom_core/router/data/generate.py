@@ -27,6 +27,7 @@ import itertools
 import json
 import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 TRAIN_SEED = 20240611
@@ -1450,6 +1451,40 @@ TR_F_DESIGN = [
     "Q:what's the look and feel of {t}",
     "Q:is {t} modern or old-fashioned",
 ]
+# Added on 2026-11-27 (README "Addendum 7"): what a chart is about is its gist (rule 4); its values
+# and trends, read from the marks, stay `preserve` (rule 1), its printed text `transcode` (rule 3).
+TR_F_CHARTS = [
+    "this chart",
+    "the chart",
+    "this graph",
+    "the graph",
+    "this plot",
+    "the plot",
+    "this line chart",
+    "the bar chart",
+    "the pie chart",
+    "this figure",
+    "the chart on this slide",
+    "this dashboard chart",
+    "the 3D surface plot",
+    "the graph in the report",
+]
+TR_F_CHARTGIST = [
+    "Q:what does {ch} show",
+    "Q:what is {ch} about",
+    "I:describe {ch}",
+    "I:describe {ch} in a sentence",
+    "Q:what is {ch} of",
+    "I:give me the gist of {ch}",
+    "I:write alt text for {ch}",
+    "I:caption {ch}",
+    "Q:what's {ch} showing",
+    "Q:what is {ch} depicting",
+    "I:tell me what {ch} is about",
+    "Q:what's the subject of {ch}",
+    "I:sum up {ch} in one line",
+    "Q:what is being plotted in {ch}",
+]
 TR_F_PRESENCE_X = [
     "dog",
     "person",
@@ -2555,6 +2590,17 @@ TR_P_HANDREAD = [
 # ---------------------------------------------------------------- training: hard pairs
 # (text_a, label_a, text_b, label_b, why) - both lines go into the training pool
 TR_HARD_PAIRS = [
+    ("What does this chart show?", F, "What does this chart show for March?", P, "chart gist vs a value read from the marks"),
+    ("Describe this graph.", F, "Describe the trend in this graph.", P, "chart gist vs its trend"),
+    ("What is this plot about?", F, "What is the title of this plot?", T, "chart gist vs chart text"),
+    ("Caption this chart.", F, "Read the chart's caption.", T, "write a caption vs read the printed one"),
+    (
+        "Give me the gist of the bar chart.",
+        F,
+        "Give me the height of every bar in the bar chart.",
+        P,
+        "chart gist vs values read from the marks",
+    ),
     ("Read the sign.", T, "Read the serial number on the tiny label.", C, "whole sign vs one small label"),
     (
         "What colour is the car?",
@@ -3237,6 +3283,23 @@ HO_F_DESIGN = [
     "the wedding stationery",
 ]
 HO_F_DESIGN_T = ["Q:what visual style is {dz} going for", "I:give me a two-word verdict on how {dz} looks"]
+HO_F_CHARTS = [
+    "this visualisation",
+    "the figure in the paper",
+    "this time-series plot",
+    "the polar plot",
+    "this heatmap",
+    "the scatter plot",
+    "this histogram",
+    "the stacked area chart",
+]
+HO_F_CHARTGIST = [
+    "Q:in a few words, what is {ch} illustrating",
+    "I:give {ch} a one-line alt text",
+    "Q:what's the topic of {ch}",
+    "Q:what subject does {ch} cover",
+    "Q:roughly what is {ch} a picture of",
+]
 HO_F_HAND = [
     "Which creature is this?",
     "Give me the gist.",
@@ -3459,6 +3522,20 @@ HO_P_LONG = [
 
 # ---------------------------------------------------------------- held-out: hard pairs
 HO_HARD_PAIRS = [
+    (
+        "What is this scatter plot illustrating?",
+        F,
+        "Which point in this scatter plot is the outlier?",
+        P,
+        "chart gist vs one mark",
+    ),
+    (
+        "Summarise what the figure depicts in a phrase.",
+        F,
+        "Roughly where does the curve in the figure level off?",
+        P,
+        "chart gist vs reading the curve",
+    ),
     (
         "Read the boarding pass.",
         T,
@@ -3695,24 +3772,29 @@ def build(
     context_pool: list[str],
     frames: dict,
     templated: list[tuple[str, str, list[tuple[str, str]]]],
+    own_streams: Sequence[tuple[str, str, list[tuple[str, str]], random.Random]] = (),
 ) -> list[dict]:
-    """lines: fixed (already-worded) lines. templated: (label, template_id, [(base, kind)])."""
-    items: list[tuple[str, str, list[str], bool]] = []
+    """lines: fixed (already-worded) lines. templated: (label, template_id, [(base, kind)]).
+    own_streams: families added later, framed and augmented with their own random stream, after the
+    others, so that adding one leaves every other line byte-identical."""
+    items: list[tuple[str, str, list[str], bool, random.Random]] = []
     for text, label, notes in lines:
-        items.append((text, label, notes, "hard pair" not in " ".join(notes)))
-    for label, tid, bases in templated:
+        items.append((text, label, notes, "hard pair" not in " ".join(notes), rng))
+    families = [(label, tid, bases, rng) for label, tid, bases in templated] + list(own_streams)
+    for label, tid, bases, frng in families:
         for base, kind in bases:
-            text, fnotes = frame(base, kind, rng, frames)
+            text, fnotes = frame(base, kind, frng, frames)
             notes = [f"template {tid}"] + fnotes
-            if rng.random() < 0.07:
-                text = rng.choice(context_pool) + " " + text
+            if frng.random() < 0.07:
+                text = frng.choice(context_pool) + " " + text
                 notes.append("multi-sentence")
-            items.append((text, label, notes, True))
+            items.append((text, label, notes, True, frng))
+    items.sort(key=lambda it: it[4] is not rng)  # the shared stream's items first, in order
     out: list[dict] = []
     seen: set[str] = set()
-    for text, label, notes, do_aug in items:
+    for text, label, notes, do_aug, arng in items:
         if do_aug:
-            text, notes = augment(text, notes, rng)
+            text, notes = augment(text, notes, arng)
         text = re.sub(r"\s+", " ", text).strip()
         key = norm(text)
         if key in seen or len(text.split()) < 2:
@@ -3894,6 +3976,15 @@ def heldout_templated(rng: random.Random) -> list[tuple[str, str, list[tuple[str
     return tl
 
 
+def own_stream(
+    label: str, tid: str, pats: list[str], rws: list[dict], k: int, seed: int
+) -> tuple[str, str, list[tuple[str, str]], random.Random]:
+    """A family added after the files were first written, drawn, framed and augmented with a random
+    stream of its own (see ``build``), so that adding it leaves every other line unchanged."""
+    rng = random.Random(seed)
+    return label, tid, expand(pats, rws, k, rng), rng
+
+
 def write_jsonl(path: Path, recs: list[dict]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         for r in recs:
@@ -3912,6 +4003,8 @@ def main() -> None:
         TR_CONTEXTS,
         TR_FRAMES,
         training_templated(rng),
+        # README "Addendum 7"
+        [own_stream(F, "F_CHARTGIST", TR_F_CHARTGIST, rows(ch=TR_F_CHARTS), 60, TRAIN_SEED + 7)],
     )
 
     hrng = random.Random(HELDOUT_SEED)
@@ -3925,6 +4018,7 @@ def main() -> None:
         HO_CONTEXTS,
         HO_FRAMES,
         heldout_templated(hrng),
+        [own_stream(F, "HO_F_CHARTGIST", HO_F_CHARTGIST, rows(ch=HO_F_CHARTS), 14, HELDOUT_SEED + 7)],
     )
 
     # --- checks -----------------------------------------------------------------------
