@@ -2590,7 +2590,13 @@ TR_P_HANDREAD = [
 # ---------------------------------------------------------------- training: hard pairs
 # (text_a, label_a, text_b, label_b, why) - both lines go into the training pool
 TR_HARD_PAIRS = [
-    ("What does this chart show?", F, "What does this chart show for March?", P, "chart gist vs a value read from the marks"),
+    (
+        "What does this chart show?",
+        F,
+        "What does this chart show for March?",
+        P,
+        "chart gist vs a value read from the marks",
+    ),
     ("Describe this graph.", F, "Describe the trend in this graph.", P, "chart gist vs its trend"),
     ("What is this plot about?", F, "What is the title of this plot?", T, "chart gist vs chart text"),
     ("Caption this chart.", F, "Read the chart's caption.", T, "write a caption vs read the printed one"),
