@@ -1451,7 +1451,7 @@ TR_F_DESIGN = [
     "Q:what's the look and feel of {t}",
     "Q:is {t} modern or old-fashioned",
 ]
-# Added on 2026-11-27 (README "Addendum 7"): what a chart is about is its gist (rule 4); its values
+# Added on 2026-11-26 (README "Addendum 7"): what a chart is about is its gist (rule 4); its values
 # and trends, read from the marks, stay `preserve` (rule 1), its printed text `transcode` (rule 3).
 TR_F_CHARTS = [
     "this chart",
