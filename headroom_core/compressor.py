@@ -594,9 +594,11 @@ class ImageCompressor:
             refused = str(exc)
         second = decision.fallback
         if second is not Technique.PRESERVE and second in self.allowed:
-            # the router's own second choice for a refusal (fusion rule 2f)
+            # the router's own second choice for a refusal (fusion rules 2f and 4c: the crop's region)
             chosen = decision.with_technique(
-                second, f"{refused}; sent as {second.value}, the router's fallback"
+                second,
+                f"{refused}; sent as {second.value}, the router's fallback",
+                region=decision.region if second is Technique.CROP else None,
             )
             try:
                 return chosen, self._appliers[second].apply(context(chosen))

@@ -31,7 +31,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .._exceptions import HeadroomError
@@ -288,6 +288,9 @@ class QueryRegionLocator(RegionLocator):
             ):
                 text = text_path()  # the place alone was not enough: look for the words too
         region, path = self._combine(text, spatial, width, height)
+        if region is not None and region.by_text and parsed.intent not in ("line", "paragraph"):
+            # a label's value sits beside the label, which the page's text may not keep
+            region = replace(region, in_reading_order=False)
         if region is None and self.patch_scorer is not None:
             region, path = self._patches(image, query)
         total = (time.perf_counter() - t0) * 1000.0
@@ -330,17 +333,25 @@ class QueryRegionLocator(RegionLocator):
             if in_place:
                 conf = min(0.99, max(text.confidence, spatial.confidence) + AGREEMENT_BONUS)
                 return LocatedRegion(
-                    text.box, round(conf, 4), f"{text.evidence}, in {spatial.evidence}", by_text=True
+                    text.box,
+                    round(conf, 4),
+                    f"{text.evidence}, in {spatial.evidence}",
+                    by_text=True,
+                    in_reading_order=True,
                 ), "text+spatial"
             if text.confidence - DISAGREEMENT_PENALTY >= spatial.confidence - 0.1:
                 conf = max(0.0, text.confidence - DISAGREEMENT_PENALTY)
                 evidence = f"{text.evidence}, though not in the {spatial.cue.phrase.strip()} named"
-                return LocatedRegion(text.box, round(conf, 4), evidence, by_text=True), "text"
-            return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence), "spatial"
+                return LocatedRegion(
+                    text.box, round(conf, 4), evidence, by_text=True, in_reading_order=True
+                ), "text"
+            return _from_spatial(spatial), "spatial"
         if text is not None:
-            return LocatedRegion(text.box, text.confidence, text.evidence, by_text=True), "text"
+            return LocatedRegion(
+                text.box, text.confidence, text.evidence, by_text=True, in_reading_order=True
+            ), "text"
         if spatial is not None:
-            return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence), "spatial"
+            return _from_spatial(spatial), "spatial"
         return None, "none"
 
     def _patches(self, image: Image.Image, query: str) -> tuple[LocatedRegion | None, str]:
@@ -359,6 +370,17 @@ class QueryRegionLocator(RegionLocator):
             return None, "none"
         box, conf, evidence = found
         return LocatedRegion(box, conf, evidence), "patches"
+
+
+#: Places the image's text keeps in its reading order: the first lines, the last, the nth.
+_READING_ORDER_CUES = frozenset({"title", "header", "footer", "row"})
+
+
+def _from_spatial(spatial: SpatialRegion) -> LocatedRegion:
+    cue = spatial.cue
+    # an item of a sidebar is not: a page's text does not keep its columns apart reliably
+    ordered = cue.kind in _READING_ORDER_CUES and cue.side != "item"
+    return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence, in_reading_order=ordered)
 
 
 def _covered(box: Box, by: Box) -> bool:

@@ -58,11 +58,13 @@ class FusedRouter(Router):
     def decide(
         self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
     ) -> RouteDecision:
+        from ..techniques.crop import plan_image_crop
         from ..techniques.full_low import plan_full_low
 
         prediction = self.classifier.predict(query)
         signals = self.analyzer.analyze(image)
         low = plan_full_low(image.width, image.height, cost_model, detail)
+        lines = [tl.box for tl in signals.text_lines]
         locator = self.locator
 
         def locate() -> LocatedRegion | None:
@@ -76,6 +78,7 @@ class FusedRouter(Router):
             low_view_scale=low.view_scale,
             low_view_tokens=low.tokens,
             crop_tokens=lambda box: cost_model.cost(box.width, box.height, detail).tokens,
+            crop_plan_tokens=lambda box: plan_image_crop(image, box, cost_model, detail, lines=lines).tokens,
             locate=locate,
             router=f"{prediction.classifier}+{signals.analyzer}",
             policy=self.policy,

@@ -41,7 +41,14 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    text the analyzer measured inside that region stays at least ``min_legible_text_px`` tall in the
    low view, and the low view costs fewer tokens than the crop would, the low view is sent instead
    (FULL_LOW): the answer stays readable and the image costs less (a chart's axis label on OpenAI).
-   The same holds for the region rule 2 falls back to.
+   The same holds for the region rule 2 falls back to. 4c. Else, on a document
+   (``region_text_min_is_document``), when the region is one the page's text keeps in its reading
+   order (``LocatedRegion.in_reading_order``: a line named by its own words, a title, header,
+   footer or nth or last line; not a corner, a column or a label's value, whose place the text may
+   lose) and the crop would cost at least ``region_text_margin`` times the page's text (estimated
+   from the analyzer's line boxes: a wide heading strip is several Gemini tiles), the page's text
+   is sent (TRANSCODE), with the crop as the fallback if OCR then reads badly. The same holds for
+   rule 2d's named line.
 5. PRESERVE stays PRESERVE.
 
 ``RouteDecision.reason`` names, in one sentence, the signal that decided.
@@ -180,6 +187,30 @@ def _region_legible_in_low_view(
     )
 
 
+def _text_cheaper_than_crop(
+    region: LocatedRegion,
+    signals: ImageSignals | None,
+    crop_tokens: Callable[[Box], int] | None,
+    policy: RoutingPolicy,
+) -> str | None:
+    """Rule 4c: why the page's text is clearly cheaper than the region's crop and still says which
+    text the question is about, or ``None``."""
+    if signals is None or crop_tokens is None or not region.in_reading_order:
+        return None
+    if signals.is_document < policy.region_text_min_is_document or _not_text_dominated(signals, policy):
+        return None
+    text_cost = _text_tokens_estimate(signals)
+    if text_cost is None:
+        return None
+    crop_cost = crop_tokens(region.box)
+    if crop_cost < policy.region_text_margin * text_cost:
+        return None
+    return (
+        f"the page's text (is_document {signals.is_document:.2f}) costs about {text_cost:.0f} tokens, "
+        f"the crop at least {crop_cost}, and the text keeps the region in its reading order"
+    )
+
+
 def _title_in_low_view(
     title: LocatedRegion | None,
     signals: ImageSignals,
@@ -221,13 +252,17 @@ def fuse(
     policy: RoutingPolicy = DEFAULT_POLICY,
     low_view_tokens: int | None = None,
     crop_tokens: Callable[[Box], int] | None = None,
+    crop_plan_tokens: Callable[[Box], int] | None = None,
     query_names_text: bool = False,
     query_asks_title: bool = False,
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
-    ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (a lower bound of what a crop
-    of a box would cost) enable rule 4b; without them a located region is always cropped.
+    ``low_view_tokens`` (what FULL_LOW would cost) and ``crop_tokens`` (what the box costs at its
+    own size: a lower bound of its crop) enable rule 4b, so the low view, which risks legibility,
+    must beat even the cheapest crop. ``crop_plan_tokens`` (what the applier's crop of a box costs:
+    :func:`~headroom_core.techniques.crop.plan_image_crop`; default ``crop_tokens``) enables rule
+    4c, where the text must beat the crop actually sent. Without them a region is always cropped.
     ``low_view_tokens`` also enables rule 2g.
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
     ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g.
@@ -287,6 +322,15 @@ def fuse(
                 Technique.FULL_LOW,
                 f"{lead} {region.evidence}, but the low view is cheaper: {cheaper}",
                 confidence_of=region,
+            )
+        # Rule 4c: the page's text, when it is clearly cheaper and keeps the region's place.
+        as_text = _text_cheaper_than_crop(region, signals, crop_plan_tokens or crop_tokens, policy)
+        if as_text is not None:
+            return decision(
+                Technique.TRANSCODE,
+                f"{lead} {region.evidence}, but {as_text}; if OCR reads it badly, the crop",
+                region,
+                fallback=Technique.CROP,
             )
         return decision(Technique.CROP, f"{lead} {region.evidence}", region)
 

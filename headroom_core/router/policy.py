@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.26.4"
+POLICY_VERSION = "2026.11.26.5"
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,13 @@ class RoutingPolicy:
     full_low_max_small_details: float = 0.85
     #: Rule 4 (CROP): the located region must have at least this confidence.
     crop_min_region_confidence: float = 0.5
+    #: Rule 4c: a region the page's text keeps in its reading order is sent as that text when the
+    #: crop would cost at least this many times the text's estimate (0.8-1.4x the real count) ...
+    region_text_margin: float = 1.5
+    #: ... on a document only (is_document at least this, as rule 2's ``transcode_min_is_document``:
+    #: not a screenshot whose text merely covers enough of it); the crop stays the fallback when OCR
+    #: then reads the page badly.
+    region_text_min_is_document: float = 0.5
 
 
 DEFAULT_POLICY = RoutingPolicy()

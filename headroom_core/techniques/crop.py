@@ -39,7 +39,15 @@ from ._base import Applied, ApplyContext, TechniqueApplier
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["CropApplier", "CropPlan", "expand_to_lines", "pad_box", "plan_crop", "snap_box"]
+__all__ = [
+    "CropApplier",
+    "CropPlan",
+    "expand_to_lines",
+    "pad_box",
+    "plan_crop",
+    "plan_image_crop",
+    "snap_box",
+]
 
 #: Margin added around the located box: this fraction of its smaller side, at least ``MIN_MARGIN_PX``
 #: and at least ``MARGIN_LINE_HEIGHTS`` times the height of the text lines inside it.
@@ -304,6 +312,26 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
     return Box(left, top_, right, bottom).union(box)
 
 
+def plan_image_crop(
+    image: Image.Image,
+    region: Box,
+    model: CostModel,
+    detail: str | None = None,
+    *,
+    lines: Sequence[Box] = (),
+    mode: str = "bounded",
+    max_downscale: float = 0.125,
+) -> CropPlan:
+    """What the applier sends for ``region`` of ``image``: the region grown over the content at its
+    edges (:func:`grow_to_content`), then planned (:func:`plan_crop`). The router prices a crop
+    with it too."""
+    heights = [ln.height for ln in lines if ln.height > 0]
+    grown = grow_to_content(image, region, float(statistics.median(heights)) if heights else None)
+    return plan_crop(
+        grown, image.width, image.height, model, detail, lines=lines, mode=mode, max_downscale=max_downscale
+    )
+
+
 class CropApplier(TechniqueApplier):
     """Crops to ``ctx.region`` (from the router's locator); refuses when the crop would not be
     cheaper than the tile-aligned whole image."""
@@ -316,12 +344,9 @@ class CropApplier(TechniqueApplier):
             raise TechniqueRefusedError("CROP refused: no region located")
         signals = ctx.decision.image_signals
         lines = [ln.box for ln in signals.text_lines] if signals is not None else []
-        heights = [ln.height for ln in lines if ln.height > 0]
-        region = grow_to_content(d.image, ctx.region, float(statistics.median(heights)) if heights else None)
-        plan = plan_crop(
-            region,
-            d.width,
-            d.height,
+        plan = plan_image_crop(
+            d.image,
+            ctx.region,
             ctx.cost_model,
             ctx.detail,
             lines=lines,

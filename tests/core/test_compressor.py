@@ -144,6 +144,20 @@ def test_a_refused_transcode_is_sent_as_the_routers_fallback(openai_request, pag
     assert only.last_result.images[0].technique is Technique.PRESERVE
 
 
+def test_a_refused_transcode_falls_back_to_the_routers_crop(openai_request, page_bytes: bytes) -> None:
+    """Fusion rule 4c sent a heading as the page's text with its crop as the fallback: the OCR reads
+    badly, the crop of the region goes."""
+    heading = Box(40, 30, 600, 80)
+    router = FixedRouter(Technique.TRANSCODE, region=heading, fallback=Technique.CROP)
+    bad_ocr = FakeOcr(["smudged", "unreadable"], confidence=0.2)
+    comp = ImageCompressor("openai", "gpt-4o", router=router, ocr_engine=bad_ocr)
+    comp.compress(openai_request(page_bytes, "What is the heading at the top of the page?"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.CROP and "the router's fallback" in r.reason
+    assert r.crop_box is not None and r.crop_box.contains(heading)
+    assert r.compressed_tokens < r.original_tokens == 765
+
+
 def test_transcode_refused_when_text_costs_more(openai_request, draw_page, to_png) -> None:
     small = to_png(draw_page(300, 200))  # 255 tokens on gpt-4o
     long_text = ["word " * 60] * 10

@@ -413,6 +413,63 @@ def test_rule4b_applies_to_the_region_rule2_falls_back_to() -> None:
     assert d.technique is Technique.FULL_LOW and "TRANSCODE refused" in d.reason and "low view" in d.reason
 
 
+def _page(is_document: float = 0.8) -> ImageSignals:
+    # ten lines 600 px wide and 14 px tall: about 857 characters, 234 tokens as text (the estimate)
+    return _with_lines(
+        *(Box(100, 100 + 30 * i, 700, 114 + 30 * i) for i in range(10)), is_document=is_document
+    )
+
+
+def run_4c(
+    sig: ImageSignals,
+    region: LocatedRegion,
+    *,
+    plan: int,
+    bound: int | None = None,
+    pred: Technique = Technique.CROP,
+    scale: float = 0.3,
+    names_text: bool = False,
+) -> RouteDecision:
+    return fuse(
+        query_prediction=pred,
+        query_confidence=0.9,
+        query_probabilities={pred.value: 0.9, "transcode": 0.05},
+        signals=sig,
+        low_view_scale=scale,
+        locate=lambda: region,
+        router="test",
+        policy=POLICY,
+        low_view_tokens=258,
+        crop_tokens=lambda box: plan if bound is None else bound,
+        crop_plan_tokens=lambda box: plan,
+        query_names_text=names_text,
+    )
+
+
+def test_rule4c_a_heading_dearer_to_crop_than_the_pages_text_goes_as_the_text() -> None:
+    # A Gemini page: the heading's strip is three tiles (774), the page's text about 234 tokens.
+    heading = LocatedRegion(
+        Box(100, 100, 700, 114), 0.7, "the title (the topmost text line)", in_reading_order=True
+    )
+    d = run_4c(_page(), heading, plan=774, bound=516)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.CROP
+    assert d.region == heading.box and d.confidence == 0.7  # kept for the fallback; as sure as the region
+    assert "costs about 234 tokens, the crop at least 774" in d.reason and "reading order" in d.reason
+    # a crop within the margin of the text (1.5 x 234 = 351): the crop
+    assert run_4c(_page(), heading, plan=340).technique is Technique.CROP
+    # a corner or a column: the page's text does not say where its text was
+    corner = replace(heading, evidence="the top-right corner", in_reading_order=False)
+    assert run_4c(_page(), corner, plan=774).technique is Technique.CROP
+    # not a document (a screenshot whose text covers enough of it): the crop
+    assert run_4c(_page(is_document=0.3), heading, plan=774).technique is Technique.CROP
+    # rule 4b first: text legible in a low view cheaper than even the smallest crop
+    assert run_4c(_page(), heading, plan=774, scale=0.9).technique is Technique.FULL_LOW
+    # rule 2d's named line too
+    named = replace(heading, confidence=0.95, by_text=True)
+    d2 = run_4c(_page(), named, plan=774, pred=Technique.TRANSCODE, names_text=True)
+    assert d2.technique is Technique.TRANSCODE and d2.fallback is Technique.CROP and d2.region == named.box
+
+
 def test_rule4_crop_needs_a_confident_region() -> None:
     d, _ = run(Technique.CROP, 0.9, signals(), region=None)
     assert d.technique is Technique.PRESERVE and "no region located" in d.reason

@@ -458,6 +458,28 @@ def test_top_right_corner_is_the_block_nearest_the_corner() -> None:
     assert inside(boxes[1], r.box) and r.box.left > 700 and r.box.bottom < 100
 
 
+def test_a_region_is_in_reading_order_only_where_the_pages_text_keeps_its_place() -> None:
+    # Fusion rule 4c sends the page's text instead of such a region's crop when that is cheaper.
+    img, boxes = draw_page()
+    loc = QueryRegionLocator(ocr_engine=None)
+    for query in ("What is the title?", "What does the footer say?", "What does the last line say?"):
+        r = loc.locate(img, query, signals_with(boxes))
+        assert r is not None and r.in_reading_order, (query, r)
+    corner = loc.locate(img, "What is written in the top-right corner?", signals_with(boxes))
+    column = loc.locate(img, "What is in the right column?", signals_with(boxes))
+    assert corner is not None and not corner.in_reading_order, corner
+    assert column is not None and not column.in_reading_order, column
+    # a line named by its own words is; a label's value, which sits beside the label, is not
+    line = locate(FORM_LINES, "What does the line beginning with 'Page 1 of' say?").region
+    value = locate(FORM_LINES, "What is the value next to 'Subtotal'?").region
+    assert line is not None and line.by_text and line.in_reading_order, line
+    assert value is not None and value.by_text and not value.in_reading_order, value
+    # an item of a sidebar is not: the page's text does not keep its columns apart
+    page, lines = _docs_page_with_sidebar(False)
+    item = loc.locate(page, "What is the first item of the sidebar?", signals_with(lines))
+    assert item is not None and "#1 item" in item.evidence and not item.in_reading_order, item
+
+
 def test_header_footer_and_title() -> None:
     img, boxes = draw_page()
     loc = QueryRegionLocator(ocr_engine=None)
