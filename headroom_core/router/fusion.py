@@ -32,8 +32,12 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    gist), is refused when the image's headline
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
-   body text is not needed for a gist. Where no text height was measured, it is refused on a
-   text-dominated image (as in rule 2) when small detail is likely (``has_small_details``). 3b. A
+   body text is not needed for a gist. A graphic (``graphic_min_background_uniformity``: text on a
+   uniform background, not text-dominated: a chart, a diagram) is judged by its located title
+   instead, which must stay ``min_legible_text_px`` tall (a rotated axis label is taller than the
+   title, and a chart's one detected line is its title, not incidental text). Where no text
+   height was measured, it is refused on a text-dominated image (as in rule 2) when small detail
+   is likely (``has_small_details``). 3b. A
    text-dominated image is then sent as its text (its gist is its text; the applier still refuses
    text dearer than the image), anything else is kept (PRESERVE). Small detail alone does not
    refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
@@ -118,11 +122,56 @@ def _text_inside(region: LocatedRegion, signals: ImageSignals) -> list[Box]:
     ]
 
 
+def _is_graphic(signals: ImageSignals, policy: RoutingPolicy) -> bool:
+    """Rule 3: a chart or a diagram: text on a uniform background, not text-dominated (a photo's
+    background is not uniform). Its text labels it, and its gist's headline is its title."""
+    uniformity = signals.evidence.get("background_uniformity")
+    return (
+        isinstance(uniformity, int | float)
+        and uniformity >= policy.graphic_min_background_uniformity
+        and signals.has_text >= policy.legibility_has_text
+        and _not_text_dominated(signals, policy) is not None
+    )
+
+
+def _graphic_title_in_low_view(
+    signals: ImageSignals,
+    low_view_scale: float | None,
+    title: Callable[[], LocatedRegion | None] | None,
+    policy: RoutingPolicy,
+) -> tuple[LocatedRegion, float] | None:
+    """Rule 3: a graphic's located title and how tall its text would be in the low view, or
+    ``None`` (not a graphic, no title found)."""
+    if title is None or low_view_scale is None or not _is_graphic(signals, policy):
+        return None
+    found = title()
+    if found is None or found.confidence < policy.crop_min_region_confidence:
+        return None
+    inside = _text_inside(found, signals)
+    if not inside:
+        return None
+    return found, min(b.height for b in inside) * low_view_scale
+
+
 def _low_view_refusal(
-    signals: ImageSignals | None, low_view_scale: float | None, policy: RoutingPolicy
+    signals: ImageSignals | None,
+    low_view_scale: float | None,
+    policy: RoutingPolicy,
+    title: Callable[[], LocatedRegion | None] | None = None,
 ) -> str | None:
-    """Rule 3: why the low view would lose a text image's headline (or its detail), or ``None``."""
+    """Rule 3: why the low view would lose a text image's headline (or its detail), or ``None``.
+    A graphic's headline is its title (``title`` locates it), not its tallest text: a rotated axis
+    label is tall, and a chart's one detected line may be the title itself."""
     if signals is None or signals.has_text < policy.legibility_has_text:
+        return None
+    graphic = _graphic_title_in_low_view(signals, low_view_scale, title, policy)
+    if graphic is not None:
+        found, px = graphic
+        if px < policy.min_legible_text_px:
+            return (
+                f"its title ({found.evidence}) would be {px:.1f} px at the low size (< min_legible_text_px "
+                f"{policy.min_legible_text_px:g})"
+            )
         return None
     height = _headline_height(signals)
     if height is not None and low_view_scale is not None:
@@ -148,8 +197,8 @@ def _incidental_text(signals: ImageSignals | None, policy: RoutingPolicy) -> str
     an image that is not text-dominated), or ``None``."""
     if signals is None or signals.has_text < policy.legibility_has_text:
         return None  # no text to keep legible: rule 3 does not apply (its own reason says so)
-    if _not_text_dominated(signals, policy) is None:
-        return None
+    if _not_text_dominated(signals, policy) is None or _is_graphic(signals, policy):
+        return None  # a page's text is its gist; a chart's few lines are its title and labels
     lines = signals.evidence.get("text_line_count")
     area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
     if not isinstance(lines, int) or lines > policy.incidental_text_max_lines:
@@ -255,6 +304,7 @@ def fuse(
     crop_plan_tokens: Callable[[Box], int] | None = None,
     query_names_text: bool = False,
     query_asks_title: bool = False,
+    locate_title: Callable[[], LocatedRegion | None] | None = None,
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
@@ -265,22 +315,40 @@ def fuse(
     4c, where the text must beat the crop actually sent. Without them a region is always cropped.
     ``low_view_tokens`` also enables rule 2g.
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
-    ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g.
+    ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g. ``locate_title``
+    (:meth:`~._base.RegionLocator.locate_title`, called at most once) lets rule 3 judge a graphic's
+    low view by its title.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
-    kept = ""
-    if signals is not None and signals.has_text < policy.legibility_has_text:
-        kept = f" (no text to keep legible, has_text {signals.has_text:.2f})"
-    elif signals is not None and (_headline_height(signals) is None or low_view_scale is None):
-        kept = f" (no text height measured, has_text {signals.has_text:.2f})"
-    elif signals is not None:
-        kept = f" (its headline stays legible, has_text {signals.has_text:.2f})"
     located: list[LocatedRegion | None] = []
 
     def region_once() -> LocatedRegion | None:
         if not located:
             located.append(locate())
         return located[0]
+
+    titled: list[LocatedRegion | None] = []
+
+    def title_once() -> LocatedRegion | None:
+        if not titled:
+            titled.append(locate_title() if locate_title is not None else None)
+        return titled[0]
+
+    find_title = title_once if locate_title is not None else None
+
+    def kept() -> str:
+        """Why the low view keeps what a gist needs (rule 3 has not refused it)."""
+        if signals is None:
+            return ""
+        if signals.has_text < policy.legibility_has_text:
+            return f" (no text to keep legible, has_text {signals.has_text:.2f})"
+        graphic = _graphic_title_in_low_view(signals, low_view_scale, find_title, policy)
+        if graphic is not None:
+            found, px = graphic
+            return f" (its title, {found.evidence}, stays {px:.1f} px, has_text {signals.has_text:.2f})"
+        if _headline_height(signals) is None or low_view_scale is None:
+            return f" (no text height measured, has_text {signals.has_text:.2f})"
+        return f" (its headline stays legible, has_text {signals.has_text:.2f})"
 
     def decision(
         technique: Technique,
@@ -382,7 +450,7 @@ def fuse(
         gist = probs.get(Technique.FULL_LOW.value, 0.0)
         gist_allowed = (
             gist >= policy.gist_fallback_min_probability
-            and _low_view_refusal(signals, low_view_scale, policy) is None
+            and _low_view_refusal(signals, low_view_scale, policy, find_title) is None
         )
         if why is None:
             reason = (
@@ -405,7 +473,7 @@ def fuse(
                 Technique.FULL_LOW,
                 f"TRANSCODE refused ({why}) and no text region located; the question may ask for the "
                 f"gist (full_low {gist:.2f} >= gist_fallback_min_probability "
-                f"{policy.gist_fallback_min_probability}) and the low version keeps it{kept}",
+                f"{policy.gist_fallback_min_probability}) and the low version keeps it{kept()}",
             )
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
@@ -417,7 +485,7 @@ def fuse(
                 Technique.FULL_LOW,
                 f"a gist/scene question: the low version keeps what it needs ({incidental})",
             )
-        refused = _low_view_refusal(signals, low_view_scale, policy)
+        refused = _low_view_refusal(signals, low_view_scale, policy, find_title)
         if refused is not None:
             # Rule 3b: a text-dominated image's gist is its text.
             if signals is not None and _not_text_dominated(signals, policy) is None:
@@ -428,7 +496,7 @@ def fuse(
                 )
             return decision(Technique.PRESERVE, f"FULL_LOW refused: {refused}")
         return decision(
-            Technique.FULL_LOW, "a gist/scene question: the low version keeps what it needs" + kept
+            Technique.FULL_LOW, "a gist/scene question: the low version keeps what it needs" + kept()
         )
 
     if query_prediction is Technique.CROP:

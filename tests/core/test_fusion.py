@@ -327,6 +327,54 @@ def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
     assert run(Technique.FULL_LOW, 0.9, edge, scale=0.49)[0].technique is Technique.PRESERVE
 
 
+def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
+    """A chart: text on a uniform background. Its one detected line is its 14 px title, not
+    incidental text; a rotated axis label 40 px tall is not its headline."""
+    title_box = Box(262, 18, 548, 32)
+    rotated = Box(20, 200, 34, 240)
+
+    def chart_gist(
+        scale: float, uniformity: float = 0.98, lines: tuple[Box, ...] = (title_box,)
+    ) -> RouteDecision:
+        sig = ImageSignals(
+            0.92,
+            0.1,
+            0.3,
+            0.9,
+            analyzer="test",
+            text_lines=tuple(TextLine(b, "", 0.9) for b in lines),
+            evidence={
+                "background_uniformity": uniformity,
+                "text_line_count": len(lines),
+                "text_area_fraction": 0.008,
+                "headline_text_height_px": max(b.height for b in lines),
+            },
+        )
+        return fuse(
+            query_prediction=Technique.FULL_LOW,
+            query_confidence=0.9,
+            signals=sig,
+            low_view_scale=scale,
+            locate=lambda: None,
+            locate_title=lambda: LocatedRegion(title_box, 0.6, "the title (the topmost text line)"),
+            router="test",
+        )
+
+    d = chart_gist(0.85)  # 14 px -> 11.9 px
+    assert d.technique is Technique.FULL_LOW and "its title" in d.reason and "11.9 px" in d.reason
+    refused = chart_gist(0.64)  # 9.0 px: the title is lost in the low view; a chart is kept
+    assert (
+        refused.technique is Technique.PRESERVE
+        and "its title" in refused.reason
+        and "9.0 px" in refused.reason
+    )
+    # the tall rotated label does not vouch for the title
+    assert chart_gist(0.64, lines=(title_box, rotated)).technique is Technique.PRESERVE
+    # a photo (a background that varies) with one such line: incidental text, the low view
+    photo = chart_gist(0.64, uniformity=0.1)
+    assert photo.technique is Technique.FULL_LOW and "incidental" in photo.reason
+
+
 def test_rule3_text_height_ignored_without_text() -> None:
     photo = signals(has_text=0.1, median_text_height_px=5)
     d, _ = run(Technique.FULL_LOW, 0.9, photo, scale=0.1)

@@ -480,6 +480,18 @@ def test_a_region_is_in_reading_order_only_where_the_pages_text_keeps_its_place(
     assert item is not None and "#1 item" in item.evidence and not item.in_reading_order, item
 
 
+def test_locate_title_whatever_the_question_and_without_ocr() -> None:
+    # Fusion rule 3 judges a chart's low view by its title, for a question that names no title.
+    img, boxes = draw_page()
+    ocr = LinesOcr([("Annual Report 2025", (40, 30, 400, 70))])
+    loc = QueryRegionLocator(ocr_engine=ocr)
+    title = loc.locate_title(img, signals_with(boxes))
+    assert title is not None and title.box == boxes[0] and title.in_reading_order, title
+    assert ocr.calls == 0
+    assert loc.locate_title(img, signals_with(())) is None  # no text lines measured: no title
+    assert loc.locate_title(img, None) is None
+
+
 def test_header_footer_and_title() -> None:
     img, boxes = draw_page()
     loc = QueryRegionLocator(ocr_engine=None)
