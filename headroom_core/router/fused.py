@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..types import RouteDecision
 from ._base import LocatedRegion, QueryClassifier, RegionLocator, Router
-from .fusion import fuse
+from .fusion import fuse, query_names_graphic
 from .policy import DEFAULT_POLICY, RoutingPolicy
 
 if TYPE_CHECKING:
@@ -85,4 +85,5 @@ class FusedRouter(Router):
             query_names_text=locator is not None and locator.names_text(query),
             query_asks_title=locator is not None and locator.asks_title(query),
             locate_title=None if locator is None else (lambda: locator.locate_title(image, signals)),
+            query_names_graphic=query_names_graphic(query),
         )

@@ -33,13 +33,14 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    (its tallest text line: a title, a heading, a sign) would fall below ``min_legible_text_px`` at
    the size the provider will look at: the gist of a text image is at least its headline, and its
    body text is not needed for a gist. A graphic (``graphic_min_background_uniformity``: text on a
-   uniform background, not text-dominated: a chart, a diagram) is judged by its located title
-   instead, which must stay ``min_legible_text_px`` tall (a rotated axis label is taller than the
-   title, and a chart's one detected line is its title, not incidental text). Where no text
-   height was measured, it is refused on a text-dominated image (as in rule 2) when small detail
-   is likely (``has_small_details``). 3b. A
-   text-dominated image is then sent as its text (its gist is its text; the applier still refuses
-   text dearer than the image), anything else is kept (PRESERVE). Small detail alone does not
+   uniform background, not text-dominated; or any image the question calls a chart, a graph, a
+   plot or a diagram, ``query_names_graphic``) is judged by its located title instead, which must
+   stay ``min_legible_text_px`` tall (a rotated axis label is taller than the title, and a chart's
+   one detected line is its title, not incidental text). Where no text height was measured, it is
+   refused on a text-dominated image (as in rule 2) when small detail is likely
+   (``has_small_details``). 3b. A text-dominated image that is not a graphic is then sent as its
+   text (its gist is its text; the applier still refuses text dearer than the image), anything
+   else is kept (PRESERVE: a chart's gist is in its pixels). Small detail alone does not
    refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE. 4b. When the
    text the analyzer measured inside that region stays at least ``min_legible_text_px`` tall in the
@@ -60,6 +61,7 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
@@ -67,7 +69,7 @@ from ..types import Box, ImageSignals, RouteDecision, Technique
 from ._base import LocatedRegion
 from .policy import DEFAULT_POLICY, RoutingPolicy
 
-__all__ = ["fuse"]
+__all__ = ["fuse", "query_names_graphic"]
 
 
 def _headline_height(signals: ImageSignals) -> float | None:
@@ -122,14 +124,29 @@ def _text_inside(region: LocatedRegion, signals: ImageSignals) -> list[Box]:
     ]
 
 
-def _is_graphic(signals: ImageSignals, policy: RoutingPolicy) -> bool:
+_GRAPHIC_WORDS = re.compile(
+    r"\b(?:chart|graph|plot|diagram|histogram|heat ?map|visuali[sz]ation|infographic)s?\b", re.IGNORECASE
+)
+
+
+def query_names_graphic(query: str) -> bool:
+    """Whether the question calls its image a chart, a graph, a plot or a diagram (rule 3): then
+    the image is a graphic whatever its share of text, and its gist is in its pixels."""
+    return bool(_GRAPHIC_WORDS.search(query))
+
+
+def _is_graphic(signals: ImageSignals, policy: RoutingPolicy, named: bool = False) -> bool:
     """Rule 3: a chart or a diagram: text on a uniform background, not text-dominated (a photo's
-    background is not uniform). Its text labels it, and its gist's headline is its title."""
+    background is not uniform), or an image the question calls one (``named``). Its text labels
+    it, and its gist's headline is its title."""
+    if signals.has_text < policy.legibility_has_text:
+        return False
+    if named:
+        return True
     uniformity = signals.evidence.get("background_uniformity")
     return (
         isinstance(uniformity, int | float)
         and uniformity >= policy.graphic_min_background_uniformity
-        and signals.has_text >= policy.legibility_has_text
         and _not_text_dominated(signals, policy) is not None
     )
 
@@ -139,10 +156,11 @@ def _graphic_title_in_low_view(
     low_view_scale: float | None,
     title: Callable[[], LocatedRegion | None] | None,
     policy: RoutingPolicy,
+    named: bool = False,
 ) -> tuple[LocatedRegion, float] | None:
     """Rule 3: a graphic's located title and how tall its text would be in the low view, or
     ``None`` (not a graphic, no title found)."""
-    if title is None or low_view_scale is None or not _is_graphic(signals, policy):
+    if title is None or low_view_scale is None or not _is_graphic(signals, policy, named):
         return None
     found = title()
     if found is None or found.confidence < policy.crop_min_region_confidence:
@@ -158,13 +176,14 @@ def _low_view_refusal(
     low_view_scale: float | None,
     policy: RoutingPolicy,
     title: Callable[[], LocatedRegion | None] | None = None,
+    named: bool = False,
 ) -> str | None:
     """Rule 3: why the low view would lose a text image's headline (or its detail), or ``None``.
     A graphic's headline is its title (``title`` locates it), not its tallest text: a rotated axis
     label is tall, and a chart's one detected line may be the title itself."""
     if signals is None or signals.has_text < policy.legibility_has_text:
         return None
-    graphic = _graphic_title_in_low_view(signals, low_view_scale, title, policy)
+    graphic = _graphic_title_in_low_view(signals, low_view_scale, title, policy, named)
     if graphic is not None:
         found, px = graphic
         if px < policy.min_legible_text_px:
@@ -305,6 +324,7 @@ def fuse(
     query_names_text: bool = False,
     query_asks_title: bool = False,
     locate_title: Callable[[], LocatedRegion | None] | None = None,
+    query_names_graphic: bool = False,
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
@@ -317,7 +337,8 @@ def fuse(
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
     ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g. ``locate_title``
     (:meth:`~._base.RegionLocator.locate_title`, called at most once) lets rule 3 judge a graphic's
-    low view by its title.
+    low view by its title; ``query_names_graphic`` (:func:`query_names_graphic`) makes the image a
+    graphic for rule 3 whatever its share of text.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
     located: list[LocatedRegion | None] = []
@@ -342,7 +363,7 @@ def fuse(
             return ""
         if signals.has_text < policy.legibility_has_text:
             return f" (no text to keep legible, has_text {signals.has_text:.2f})"
-        graphic = _graphic_title_in_low_view(signals, low_view_scale, find_title, policy)
+        graphic = _graphic_title_in_low_view(signals, low_view_scale, find_title, policy, query_names_graphic)
         if graphic is not None:
             found, px = graphic
             return f" (its title, {found.evidence}, stays {px:.1f} px, has_text {signals.has_text:.2f})"
@@ -450,7 +471,7 @@ def fuse(
         gist = probs.get(Technique.FULL_LOW.value, 0.0)
         gist_allowed = (
             gist >= policy.gist_fallback_min_probability
-            and _low_view_refusal(signals, low_view_scale, policy, find_title) is None
+            and _low_view_refusal(signals, low_view_scale, policy, find_title, query_names_graphic) is None
         )
         if why is None:
             reason = (
@@ -485,10 +506,11 @@ def fuse(
                 Technique.FULL_LOW,
                 f"a gist/scene question: the low version keeps what it needs ({incidental})",
             )
-        refused = _low_view_refusal(signals, low_view_scale, policy, find_title)
+        refused = _low_view_refusal(signals, low_view_scale, policy, find_title, query_names_graphic)
         if refused is not None:
-            # Rule 3b: a text-dominated image's gist is its text.
-            if signals is not None and _not_text_dominated(signals, policy) is None:
+            # Rule 3b: a text-dominated image's gist is its text; a graphic's is in its pixels.
+            graphic = signals is not None and _is_graphic(signals, policy, query_names_graphic)
+            if signals is not None and not graphic and _not_text_dominated(signals, policy) is None:
                 return decision(
                     Technique.TRANSCODE,
                     f"FULL_LOW refused ({refused}); the image is text-dominated, so its text "

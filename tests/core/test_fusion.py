@@ -375,6 +375,45 @@ def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
     assert photo.technique is Technique.FULL_LOW and "incidental" in photo.reason
 
 
+def test_rule3_an_image_the_question_calls_a_chart_keeps_its_gist_in_pixels() -> None:
+    # gnuplot's unicode demo: a chart made mostly of text (is_document 0.82). Asked what the chart
+    # shows, its title decides the low view, and the page's text is not its gist (rule 3b).
+    title_box = Box(500, 20, 780, 33)
+    chart = ImageSignals(
+        0.99,
+        0.82,
+        0.1,
+        0.9,
+        analyzer="test",
+        text_lines=(TextLine(title_box, "", 0.9), TextLine(Box(100, 200, 900, 230), "", 0.9)),
+        evidence={"background_uniformity": 0.98, "headline_text_height_px": 30, "text_area_fraction": 0.05},
+    )
+
+    def gist(named: bool, scale: float) -> RouteDecision:
+        return fuse(
+            query_prediction=Technique.FULL_LOW,
+            query_confidence=0.9,
+            signals=chart,
+            low_view_scale=scale,
+            locate=lambda: None,
+            locate_title=lambda: LocatedRegion(title_box, 0.6, "the title (the topmost text line)"),
+            query_names_graphic=named,
+            router="test",
+        )
+
+    kept = gist(True, 0.53)  # 13 px -> 6.9 px
+    assert kept.technique is Technique.PRESERVE and "its title" in kept.reason
+    assert gist(True, 0.9).technique is Technique.FULL_LOW  # 11.7 px
+    # not called a chart: a text-dominated image, judged by its headline (30 px -> 15.9 px)
+    assert gist(False, 0.53).technique is Technique.FULL_LOW
+    assert gist(False, 0.3).technique is Technique.TRANSCODE  # 9 px: rule 3b, its text
+    from headroom_core.router.fusion import query_names_graphic
+
+    assert query_names_graphic("What does this chart show?") and query_names_graphic("describe the heat map")
+    assert not query_names_graphic("What is this page about?")
+    assert not query_names_graphic("Read the paragraph")  # 'graph' inside a word is not a graph
+
+
 def test_rule3_text_height_ignored_without_text() -> None:
     photo = signals(has_text=0.1, median_text_height_px=5)
     d, _ = run(Technique.FULL_LOW, 0.9, photo, scale=0.1)
