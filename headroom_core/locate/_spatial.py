@@ -973,6 +973,8 @@ ITEM_EXTRA_ROWS = 2
 #: A column's line continues on the same row past the column when the next text is at most this many
 #: line heights away (a sidebar's gutter is wider).
 ITEM_BRIDGE_HEIGHTS = 3.0
+#: An item's run-on text shares at least this fraction of the smaller height with the item's row.
+ITEM_RUN_ON_OVERLAP = 0.3
 #: A column's own lines start at most this fraction of the image's width right of its leftmost line.
 ITEM_MAX_INDENT = 0.06
 
@@ -1015,7 +1017,16 @@ def _row_in_column(row: SpatialCue, column: SpatialCue, layout: Layout) -> Spati
         if n < 0
         else range(idx, min(len(bands), idx + 1 + ITEM_EXTRA_ROWS))
     )
-    found_box = union_all(members[i] for k in chosen for i in bands[k])
+    taken = [members[i] for k in chosen for i in bands[k]]
+    # An item's text runs on past the column where it is long (the detector boxes the rest as a
+    # line of its own, a little lower when the item starts in a bold monospace name): its row's next
+    # text, close beside it, is part of it.
+    for b in sorted(layout.lines, key=lambda b: b.left):
+        if b not in taken and any(
+            same_band(b, t, ITEM_RUN_ON_OVERLAP) and h_gap(b, t) <= reach for t in taken
+        ):
+            taken.append(b)
+    found_box = union_all(taken)
     assert found_box is not None
     ordinal = "last" if n < 0 else f"#{n}"
     return SpatialRegion(

@@ -582,6 +582,34 @@ def test_first_item_of_the_sidebar_is_counted_within_the_sidebar(split_breadcrum
     assert last is not None and inside(boxes[offset + 7], last.box) and last.box.top >= after.top, last
 
 
+def test_a_sidebar_items_text_running_on_past_the_panel_is_part_of_it() -> None:
+    # pydoc at 1920x1080: "tkinter.tix" (bold monospace) and "- Extension widgets for Tk", boxed
+    # apart by the detector, the second a little lower and reaching past the sidebar's panel.
+    from headroom_core.locate._spatial import Layout, locate_spatial
+
+    panel = Box(16, 70, 246, 1080)
+    heading, name, rest = Box(24, 108, 188, 123), Box(36, 138, 122, 148), Box(144, 144, 520, 156)
+    lines = (
+        heading,
+        name,
+        rest,
+        Box(56, 160, 130, 172),
+        Box(76, 178, 100, 188),
+        Box(56, 195, 150, 207),
+        Box(76, 212, 190, 224),
+        Box(96, 229, 170, 241),
+        *(Box(265, 300 + 30 * i, 1000, 314 + 30 * i) for i in range(10)),
+    )
+    found = locate_spatial(
+        parse_query("What is the first item of the sidebar?").spatial,
+        Layout(1920, 1080, lines, (panel,)),
+        blank(),
+    )
+    assert found is not None and "#1 item" in found.evidence, found
+    assert found.box.contains(heading) and found.box.contains(name) and found.box.contains(rest), found
+    assert found.box.bottom < 195, found  # rows 1-3: the heading, the item, its first sub-item
+
+
 def test_an_item_with_no_column_is_not_a_row_of_the_page() -> None:
     # "the first item" counts a list's items; with no column named, the page's first text row (a
     # breadcrumb, a heading) is not it.
