@@ -141,6 +141,22 @@ _NOT_TITLE_ALONE = re.compile(
     re.IGNORECASE,
 )
 
+#: "What is this page about?": the topic of a page of text, and nothing more (not a summary, not what
+#: one part of it says).
+_TOPIC_ONLY = re.compile(
+    r"""^\s*(?:please\s+|so\s+|ok(?:ay)?,?\s+)?
+    (?:(?:tell\s+me|can\s+you\s+tell\s+me)\s+what\s+(?:this|the)\s+
+        (?:page|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide)\s+is\s+(?:all\s+)?about
+     |what(?:['’]s|\s+is|\s+are)\s+(?:this|the|these)\s+
+        (?:page|pages|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide|manual\s+page)s?
+        \s+(?:all\s+)?about
+     |what(?:['’]s|\s+is)\s+the\s+(?:topic|subject)\s+of\s+(?:this|the)\s+
+        (?:page|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide)
+     |what\s+(?:topic|subject)\s+(?:is|does)\s+(?:this|the)\s+(?:page|document|article|screen)\s+(?:on|about|cover)
+    )\s*[.?!]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 
 @dataclass(frozen=True)
 class Term:
@@ -216,6 +232,12 @@ class ParsedQuery:
             return False
         rest = m.group("rest")
         return _NOT_TITLE_ALONE.search(rest) is None and _TITLE_REST.match(rest) is not None
+
+    @property
+    def asks_topic(self) -> bool:
+        """Whether the question asks what a page is about and nothing else: "What is this page
+        about?", "what's the topic of this document?". Not "summarise", not what a part of it says."""
+        return _TOPIC_ONLY.match(self.query) is not None
 
 
 def normalise_tokens(text: str) -> tuple[str, ...]:

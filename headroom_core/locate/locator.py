@@ -227,6 +227,9 @@ class QueryRegionLocator(RegionLocator):
     def asks_title(self, query: str) -> bool:
         return parse_query(query).asks_title
 
+    def asks_topic(self, query: str) -> bool:
+        return parse_query(query).asks_topic
+
     def locate_title(self, image: Image.Image, signals: ImageSignals | None) -> LocatedRegion | None:
         # the analyzer's line boxes only: no OCR, no content blocks (the title rule reads lines)
         lines = tuple(ln.box for ln in signals.text_lines) if signals is not None else ()

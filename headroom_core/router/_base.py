@@ -52,6 +52,11 @@ class RegionLocator(ABC):
         heading say?"), so that a legible title is all it needs (fusion rule 2g). No I/O."""
         return False
 
+    def asks_topic(self, query: str) -> bool:
+        """Whether ``query`` asks what a page is about and nothing else ("What is this page
+        about?"), so that its legible title answers it (fusion rule 2g). No I/O."""
+        return False
+
     def locate_title(self, image: Image.Image, signals: ImageSignals | None) -> LocatedRegion | None:
         """The image's title, whatever the question (fusion rule 3 judges a chart's low view by
         it), from the analyzer's text lines alone; ``None`` when there is none or no way to tell."""

@@ -84,6 +84,7 @@ class FusedRouter(Router):
             policy=self.policy,
             query_names_text=locator is not None and locator.names_text(query),
             query_asks_title=locator is not None and locator.asks_title(query),
+            query_asks_topic=locator is not None and locator.asks_topic(query),
             locate_title=None if locator is None else (lambda: locator.locate_title(image, signals)),
             query_names_graphic=query_names_graphic(query),
         )

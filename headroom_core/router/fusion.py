@@ -26,7 +26,10 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    ``query_asks_title``) on a text-dominated image, and the locator finds the title, the low view
    is sent when that title's text stays ``title_min_low_view_px`` tall in it and the low view costs
    at most ``1 / title_low_view_text_margin`` of the page's text (estimated from the analyzer's
-   line boxes): the whole page's text is not needed to read one heading. Otherwise TRANSCODE.
+   line boxes): the whole page's text is not needed to read one heading. The same holds when the
+   question asks what the page is about and nothing more (``query_asks_topic``: "What is this page
+   about?", not "summarise it"): its title, found whatever the question (``locate_title``), says
+   that. Otherwise TRANSCODE.
 3. FULL_LOW, on an image with text (``legibility_has_text``) that is more than incidental to it
    (``incidental_text_max_lines`` lines on ``incidental_text_max_area`` of a photo are not its
    gist), is refused when the image's headline
@@ -323,6 +326,7 @@ def fuse(
     crop_plan_tokens: Callable[[Box], int] | None = None,
     query_names_text: bool = False,
     query_asks_title: bool = False,
+    query_asks_topic: bool = False,
     locate_title: Callable[[], LocatedRegion | None] | None = None,
     query_names_graphic: bool = False,
 ) -> RouteDecision:
@@ -335,7 +339,8 @@ def fuse(
     4c, where the text must beat the crop actually sent. Without them a region is always cropped.
     ``low_view_tokens`` also enables rule 2g.
     ``query_names_text`` (the locator's :meth:`~._base.RegionLocator.names_text`) enables rule 2d,
-    ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) rule 2g. ``locate_title``
+    ``query_asks_title`` (:meth:`~._base.RegionLocator.asks_title`) and ``query_asks_topic``
+    (:meth:`~._base.RegionLocator.asks_topic`, with ``locate_title``) rule 2g. ``locate_title``
     (:meth:`~._base.RegionLocator.locate_title`, called at most once) lets rule 3 judge a graphic's
     low view by its title; ``query_names_graphic`` (:func:`query_names_graphic`) makes the image a
     graphic for rule 3 whatever its share of text.
@@ -457,14 +462,16 @@ def fuse(
                 Technique.PRESERVE, "TRANSCODE refused: no image signals to confirm text is present"
             )
         why = _not_text_dominated(signals, policy)
-        # Rule 2g: one heading of a text-dominated page, legible in the low view.
-        if query_asks_title and why is None:
-            title = region_once()
+        # Rule 2g: one heading of a text-dominated page, or what the page is about (its title says
+        # it), legible in the low view.
+        if (query_asks_title or query_asks_topic) and why is None:
+            title = region_once() if query_asks_title else title_once()
             legible = _title_in_low_view(title, signals, low_view_scale, low_view_tokens, policy)
             if legible is not None:
+                asked = "the title only" if query_asks_title else "what the page is about"
                 return decision(
                     Technique.FULL_LOW,
-                    f"the question asks for the title only, and {legible}",
+                    f"the question asks for {asked}, and {legible}",
                     confidence_of=title,
                 )
         # Rules 2e/2f: the classifier's next reading of the question, a gist, where rule 3 allows it.

@@ -53,7 +53,10 @@ def test_compress_missing_file_is_an_error(tmp_path: Path, capsys: pytest.Captur
 def test_demo_prints_a_table() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "headroom_core.cli", "demo", "--router", "rules"],
-        capture_output=True, text=True, timeout=600, check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     lines = proc.stdout.splitlines()
     assert any(line.startswith("image") and "technique" in line for line in lines)

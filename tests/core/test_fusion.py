@@ -193,6 +193,47 @@ def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible()
     assert decide(low_tokens=None)[0].technique is Technique.TRANSCODE
 
 
+def test_rule2g_what_a_page_is_about_goes_as_the_low_view_when_its_title_stays_legible() -> None:
+    """ "What is this page about?" of a docs page: its title, found whatever the question, says it."""
+    heading = Box(260, 100, 900, 136)
+    body = tuple(TextLine(Box(260, 180 + 22 * k, 1060, 194 + 22 * k)) for k in range(40))
+    page = ImageSignals(
+        1.0,
+        1.0,
+        0.1,
+        0.9,
+        analyzer="test",
+        text_lines=(TextLine(heading), *body),
+        evidence={"text_area_fraction": 0.3, "headline_text_height_px": 36},
+    )
+    title = LocatedRegion(Box(250, 95, 910, 141), 0.78, "the title (the topmost large text)")
+    titles: list[int] = []
+
+    def decide(scale: float = 0.4, found: LocatedRegion | None = title, topic: bool = True) -> RouteDecision:
+        def locate_title() -> LocatedRegion | None:
+            titles.append(1)
+            return found
+
+        return fuse(
+            query_prediction=Technique.TRANSCODE,
+            query_confidence=0.9,
+            signals=page,
+            low_view_scale=scale,
+            locate=lambda: None,
+            locate_title=locate_title,
+            router="test",
+            low_view_tokens=85,
+            query_asks_topic=topic,
+        )
+
+    d = decide()
+    assert d.technique is Technique.FULL_LOW and "what the page is about" in d.reason and titles == [1]
+    assert decide(scale=0.35).technique is Technique.TRANSCODE  # 12.6 px: short of the title's floor
+    assert decide(found=None).technique is Technique.TRANSCODE  # no title: the page's text
+    titles.clear()
+    assert decide(topic=False).technique is Technique.TRANSCODE and titles == []  # "summarise this page"
+
+
 def transcode_or_gist(sig: ImageSignals, full_low: float, scale: float) -> RouteDecision:
     """The classifier torn between TRANSCODE and FULL_LOW, nothing located."""
     return fuse(

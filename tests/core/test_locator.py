@@ -96,6 +96,24 @@ def test_parse_query_finds_terms_places_and_intent() -> None:
     assert parse_query("what is the customer's name?").terms[0].text == "customer name"
 
 
+def test_a_question_asks_what_a_page_is_about() -> None:
+    for q in (
+        "What is this page about?",
+        "what's this document about",
+        "Tell me what this page is about.",
+        "What is the topic of this page?",
+    ):
+        assert parse_query(q).asks_topic, q
+        assert QueryRegionLocator(ocr_engine=None).asks_topic(q)
+    for q in (
+        "Summarise this page.",  # the content, not the topic
+        "What is this page about? Also list the functions.",
+        "What does this page say about refunds?",
+        "What is this photo about?",  # a photo's gist is rule 3's
+    ):
+        assert not parse_query(q).asks_topic, q
+
+
 def test_a_question_names_its_target_by_its_own_text() -> None:
     named = [
         "What does the line beginning with 'warning (' say?",
