@@ -150,8 +150,8 @@ def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -
     assert d.technique is Technique.PRESERVE and "no text region located" in d.reason and calls == 1
 
 
-def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible() -> None:
-    """ "What does the main heading say?" of a docs page: a 36 px heading over 40 body lines."""
+def _docs_page() -> tuple[ImageSignals, LocatedRegion, Box, tuple[TextLine, ...]]:
+    """A docs page: a 36 px heading over 40 body lines (about 1,170 tokens as text); its title."""
     heading = Box(260, 100, 900, 136)
     body = tuple(TextLine(Box(260, 180 + 22 * k, 1060, 194 + 22 * k)) for k in range(40))
     page = ImageSignals(
@@ -163,7 +163,17 @@ def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible()
         text_lines=(TextLine(heading), *body),
         evidence={"text_area_fraction": 0.3, "headline_text_height_px": 36},
     )
-    title = LocatedRegion(Box(250, 95, 910, 141), 0.78, "the title (the topmost large text)")
+    return (
+        page,
+        LocatedRegion(Box(250, 95, 910, 141), 0.78, "the title (the topmost large text)"),
+        heading,
+        body,
+    )
+
+
+def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible() -> None:
+    """ "What does the main heading say?" of a docs page."""
+    page, title, heading, body = _docs_page()
 
     def decide(sig: ImageSignals = page, **kw: Any) -> tuple[RouteDecision, int]:
         args: dict[str, Any] = {"scale": 0.4, "region": title, "asks_title": True, "low_tokens": 85}
@@ -195,18 +205,7 @@ def test_rule2g_a_pages_title_alone_goes_as_the_low_view_when_it_stays_legible()
 
 def test_rule2g_what_a_page_is_about_goes_as_the_low_view_when_its_title_stays_legible() -> None:
     """ "What is this page about?" of a docs page: its title, found whatever the question, says it."""
-    heading = Box(260, 100, 900, 136)
-    body = tuple(TextLine(Box(260, 180 + 22 * k, 1060, 194 + 22 * k)) for k in range(40))
-    page = ImageSignals(
-        1.0,
-        1.0,
-        0.1,
-        0.9,
-        analyzer="test",
-        text_lines=(TextLine(heading), *body),
-        evidence={"text_area_fraction": 0.3, "headline_text_height_px": 36},
-    )
-    title = LocatedRegion(Box(250, 95, 910, 141), 0.78, "the title (the topmost large text)")
+    page, title, _, _ = _docs_page()
     titles: list[int] = []
 
     def decide(scale: float = 0.4, found: LocatedRegion | None = title, topic: bool = True) -> RouteDecision:
