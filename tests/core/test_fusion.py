@@ -367,6 +367,20 @@ def test_rule3_a_legible_headline_carries_the_gist_of_a_text_image() -> None:
     assert run(Technique.FULL_LOW, 0.9, edge, scale=0.49)[0].technique is Technique.PRESERVE
 
 
+def gist_with_title(sig: ImageSignals, scale: float, title_box: Box, *, named: bool = False) -> RouteDecision:
+    """A gist question about an image whose title the locator finds at ``title_box``."""
+    return fuse(
+        query_prediction=Technique.FULL_LOW,
+        query_confidence=0.9,
+        signals=sig,
+        low_view_scale=scale,
+        locate=lambda: None,
+        locate_title=lambda: LocatedRegion(title_box, 0.6, "the title (the topmost text line)"),
+        query_names_graphic=named,
+        router="test",
+    )
+
+
 def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
     """A chart: text on a uniform background. Its one detected line is its 14 px title, not
     incidental text; a rotated axis label 40 px tall is not its headline."""
@@ -390,15 +404,7 @@ def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
                 "headline_text_height_px": max(b.height for b in lines),
             },
         )
-        return fuse(
-            query_prediction=Technique.FULL_LOW,
-            query_confidence=0.9,
-            signals=sig,
-            low_view_scale=scale,
-            locate=lambda: None,
-            locate_title=lambda: LocatedRegion(title_box, 0.6, "the title (the topmost text line)"),
-            router="test",
-        )
+        return gist_with_title(sig, scale, title_box)
 
     d = chart_gist(0.85)  # 14 px -> 11.9 px
     assert d.technique is Technique.FULL_LOW and "its title" in d.reason and "11.9 px" in d.reason
@@ -430,16 +436,7 @@ def test_rule3_an_image_the_question_calls_a_chart_keeps_its_gist_in_pixels() ->
     )
 
     def gist(named: bool, scale: float) -> RouteDecision:
-        return fuse(
-            query_prediction=Technique.FULL_LOW,
-            query_confidence=0.9,
-            signals=chart,
-            low_view_scale=scale,
-            locate=lambda: None,
-            locate_title=lambda: LocatedRegion(title_box, 0.6, "the title (the topmost text line)"),
-            query_names_graphic=named,
-            router="test",
-        )
+        return gist_with_title(chart, scale, title_box, named=named)
 
     kept = gist(True, 0.53)  # 13 px -> 6.9 px
     assert kept.technique is Technique.PRESERVE and "its title" in kept.reason
