@@ -214,12 +214,12 @@ def _low_view_refusal(
     return None
 
 
-def _incidental_text(signals: ImageSignals | None, policy: RoutingPolicy) -> str | None:
+def _incidental_text(signals: ImageSignals | None, policy: RoutingPolicy, named: bool = False) -> str | None:
     """Rule 3: how the image's text is incidental to a gist question (a line or two on a sliver of
     an image that is not text-dominated), or ``None``."""
     if signals is None or signals.has_text < policy.legibility_has_text:
         return None  # no text to keep legible: rule 3 does not apply (its own reason says so)
-    if _not_text_dominated(signals, policy) is None or _is_graphic(signals, policy):
+    if _not_text_dominated(signals, policy) is None or _is_graphic(signals, policy, named):
         return None  # a page's text is its gist; a chart's few lines are its title and labels
     lines = signals.evidence.get("text_line_count")
     area = float(signals.evidence.get("text_area_fraction", 0.0) or 0.0)
@@ -507,7 +507,7 @@ def fuse(
 
     if query_prediction is Technique.FULL_LOW:
         # Rule 3: legibility and detail at the low size, where the image has text not incidental.
-        incidental = _incidental_text(signals, policy)
+        incidental = _incidental_text(signals, policy, query_names_graphic)
         if incidental is not None:
             return decision(
                 Technique.FULL_LOW,
