@@ -116,15 +116,17 @@ def _text_tokens_estimate(signals: ImageSignals) -> float | None:
     return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS if chars > 0 else None
 
 
-def _text_inside(region: LocatedRegion, signals: ImageSignals) -> list[Box]:
-    """The analyzer's text line boxes whose centre lies in the region."""
+def _smallest_text_inside(region: LocatedRegion, signals: ImageSignals) -> int | None:
+    """The height of the smallest text line the analyzer measured with its centre in the region
+    (rules 2g, 3 and 4b judge a region's legibility by it), or ``None`` when it measured none."""
     box = region.box
-    return [
-        tl.box
+    heights = [
+        tl.box.height
         for tl in signals.text_lines
         if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
         and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
     ]
+    return min(heights) if heights else None
 
 
 _GRAPHIC_WORDS = re.compile(
@@ -168,10 +170,8 @@ def _graphic_title_in_low_view(
     found = title()
     if found is None or found.confidence < policy.crop_min_region_confidence:
         return None
-    inside = _text_inside(found, signals)
-    if not inside:
-        return None
-    return found, min(b.height for b in inside) * low_view_scale
+    smallest = _smallest_text_inside(found, signals)
+    return None if smallest is None else (found, smallest * low_view_scale)
 
 
 def _low_view_refusal(
@@ -243,12 +243,10 @@ def _region_legible_in_low_view(
     text, such as a person singled out in a photo, is always cropped)."""
     if signals is None or low_view_scale is None or low_view_tokens is None or crop_tokens is None:
         return None
-    box = region.box
-    inside = _text_inside(region, signals)
-    if not inside:
+    smallest = _smallest_text_inside(region, signals)
+    if smallest is None:
         return None
-    smallest = min(b.height for b in inside)
-    crop_cost = crop_tokens(box)
+    crop_cost = crop_tokens(region.box)
     if smallest * low_view_scale < policy.min_legible_text_px or low_view_tokens >= crop_cost:
         return None
     return (
@@ -295,10 +293,10 @@ def _title_in_low_view(
         return None
     if low_view_scale is None or low_view_tokens is None:
         return None
-    inside = _text_inside(title, signals)
-    if not inside:
+    height = _smallest_text_inside(title, signals)
+    if height is None:
         return None
-    smallest = min(b.height for b in inside) * low_view_scale
+    smallest = height * low_view_scale
     if smallest < policy.title_min_low_view_px:
         return None
     text_cost = _text_tokens_estimate(signals)
