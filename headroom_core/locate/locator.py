@@ -300,9 +300,10 @@ class QueryRegionLocator(RegionLocator):
             ):
                 text = text_path()  # the place alone was not enough: look for the words too
         region, path = self._combine(text, spatial, width, height)
-        if region is not None and region.by_text and parsed.intent not in ("line", "paragraph"):
-            # a label's value sits beside the label, which the page's text may not keep
-            region = replace(region, in_reading_order=False)
+        if region is not None and region.by_text:
+            # a named line keeps its place in the page's text; a label's value sits beside the
+            # label, which the text may not keep
+            region = replace(region, in_reading_order=parsed.intent in ("line", "paragraph"))
         if region is None and self.patch_scorer is not None:
             region, path = self._patches(image, query)
         total = (time.perf_counter() - t0) * 1000.0
@@ -345,23 +346,15 @@ class QueryRegionLocator(RegionLocator):
             if in_place:
                 conf = min(0.99, max(text.confidence, spatial.confidence) + AGREEMENT_BONUS)
                 return LocatedRegion(
-                    text.box,
-                    round(conf, 4),
-                    f"{text.evidence}, in {spatial.evidence}",
-                    by_text=True,
-                    in_reading_order=True,
+                    text.box, round(conf, 4), f"{text.evidence}, in {spatial.evidence}", by_text=True
                 ), "text+spatial"
             if text.confidence - DISAGREEMENT_PENALTY >= spatial.confidence - 0.1:
                 conf = max(0.0, text.confidence - DISAGREEMENT_PENALTY)
                 evidence = f"{text.evidence}, though not in the {spatial.cue.phrase.strip()} named"
-                return LocatedRegion(
-                    text.box, round(conf, 4), evidence, by_text=True, in_reading_order=True
-                ), "text"
+                return LocatedRegion(text.box, round(conf, 4), evidence, by_text=True), "text"
             return _from_spatial(spatial), "spatial"
         if text is not None:
-            return LocatedRegion(
-                text.box, text.confidence, text.evidence, by_text=True, in_reading_order=True
-            ), "text"
+            return LocatedRegion(text.box, text.confidence, text.evidence, by_text=True), "text"
         if spatial is not None:
             return _from_spatial(spatial), "spatial"
         return None, "none"
