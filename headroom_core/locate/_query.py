@@ -143,15 +143,12 @@ _NOT_TITLE_ALONE = re.compile(
 
 #: "What is this page about?": the topic of a page of text, and nothing more (not a summary, not what
 #: one part of it says).
+_PAGE = r"(?:page|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide)"
 _TOPIC_ONLY = re.compile(
-    r"""^\s*(?:please\s+|so\s+|ok(?:ay)?,?\s+)?
-    (?:(?:tell\s+me|can\s+you\s+tell\s+me)\s+what\s+(?:this|the)\s+
-        (?:page|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide)\s+is\s+(?:all\s+)?about
-     |what(?:['’]s|\s+is|\s+are)\s+(?:this|the|these)\s+
-        (?:page|pages|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide|manual\s+page)s?
-        \s+(?:all\s+)?about
-     |what(?:['’]s|\s+is)\s+the\s+(?:topic|subject)\s+of\s+(?:this|the)\s+
-        (?:page|document|doc|screen|screenshot|article|web\s*page|site|pdf|slide)
+    rf"""^\s*(?:please\s+|so\s+|ok(?:ay)?,?\s+)?
+    (?:(?:tell\s+me|can\s+you\s+tell\s+me)\s+what\s+(?:this|the)\s+{_PAGE}\s+is\s+(?:all\s+)?about
+     |what(?:['’]s|\s+is|\s+are)\s+(?:this|the|these)\s+(?:{_PAGE}|pages|manual\s+page)s?\s+(?:all\s+)?about
+     |what(?:['’]s|\s+is)\s+the\s+(?:topic|subject)\s+of\s+(?:this|the)\s+{_PAGE}
      |what\s+(?:topic|subject)\s+(?:is|does)\s+(?:this|the)\s+(?:page|document|article|screen)\s+(?:on|about|cover)
     )\s*[.?!]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
