@@ -3795,7 +3795,6 @@ def build(
                 text = frng.choice(context_pool) + " " + text
                 notes.append("multi-sentence")
             items.append((text, label, notes, True, frng))
-    items.sort(key=lambda it: it[4] is not rng)  # the shared stream's items first, in order
     out: list[dict] = []
     seen: set[str] = set()
     for text, label, notes, do_aug, arng in items:
