@@ -21,7 +21,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["GENERIC_TOKENS", "ParsedQuery", "SpatialCue", "Term", "normalise_tokens", "parse_query"]
+__all__ = [
+    "GENERIC_TOKENS",
+    "ParsedQuery",
+    "SpatialCue",
+    "Term",
+    "normalise_tokens",
+    "parse_query",
+    "title_cue",
+]
 
 #: Weight of a term by its kind (multiplies the match quality into the confidence).
 KIND_WEIGHTS: dict[str, float] = {
@@ -186,6 +194,12 @@ class SpatialCue:
     region: tuple[float, float, float, float]
     phrase: str
     ordinal: int | None = None
+
+
+def title_cue(phrase: str) -> SpatialCue:
+    """The cue of an image's title: the top 40 % of it (the locator also asks for it whatever the
+    question, for fusion rule 3)."""
+    return SpatialCue("title", "top", (0.0, 0.0, 1.0, 0.4), phrase)
 
 
 @dataclass(frozen=True)
@@ -379,7 +393,7 @@ def _spatial(query: str) -> tuple[list[SpatialCue], list[tuple[int, int]]]:
             elif kind == "legend":
                 cue = SpatialCue("legend", "", (0.5, 0.0, 1.0, 1.0), phrase)
             elif kind == "title":
-                cue = SpatialCue("title", "top", (0.0, 0.0, 1.0, 0.4), phrase)
+                cue = title_cue(phrase)
             elif kind == "header":
                 cue = SpatialCue("header", "top", (0.0, 0.0, 1.0, 0.3), phrase)
             elif kind == "footer":

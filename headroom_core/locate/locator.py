@@ -40,7 +40,7 @@ from ..router._base import LocatedRegion, RegionLocator
 from ..types import Box, ImageSignals, TextLine
 from ._geometry import center
 from ._patches import PatchScorer, region_from_patches
-from ._query import ParsedQuery, SpatialCue, parse_query
+from ._query import ParsedQuery, parse_query, title_cue
 from ._spatial import LAYOUT_CONFIDENCE, Layout, SpatialRegion, content_blocks, locate_spatial
 from ._text import TextRegion, locate_text
 
@@ -235,8 +235,7 @@ class QueryRegionLocator(RegionLocator):
         lines = tuple(ln.box for ln in signals.text_lines) if signals is not None else ()
         if not lines:
             return None
-        cue = SpatialCue("title", "top", (0.0, 0.0, 1.0, 0.4), "the title")
-        found = locate_spatial((cue,), Layout(image.width, image.height, lines, ()), image)
+        found = locate_spatial((title_cue("the title"),), Layout(image.width, image.height, lines, ()), image)
         return None if found is None else _from_spatial(found)
 
     def locate_detailed(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocateReport:
