@@ -32,6 +32,12 @@ def center(box: Box) -> tuple[float, float]:
     return ((box.left + box.right) / 2.0, (box.top + box.bottom) / 2.0)
 
 
+def center_inside(inner: Box, outer: Box) -> bool:
+    """Whether the centre of ``inner`` lies in ``outer`` (edges included)."""
+    cx, cy = center(inner)
+    return outer.left <= cx <= outer.right and outer.top <= cy <= outer.bottom
+
+
 def v_overlap(a: Box, b: Box) -> float:
     """Vertical overlap as a fraction of the smaller height (0..1)."""
     inter = min(a.bottom, b.bottom) - max(a.top, b.top)

@@ -49,7 +49,17 @@ import numpy as np
 import numpy.typing as npt
 
 from ..types import Box
-from ._geometry import center, h_gap, h_overlap, median_height, row_bands, same_band, union_all, v_gap
+from ._geometry import (
+    center,
+    center_inside,
+    h_gap,
+    h_overlap,
+    median_height,
+    row_bands,
+    same_band,
+    union_all,
+    v_gap,
+)
 from ._query import SpatialCue
 
 if TYPE_CHECKING:
@@ -984,12 +994,7 @@ def _row_in_column(row: SpatialCue, column: SpatialCue, layout: Layout) -> Spati
     col = _column(column, layout) or _inside(column, layout)
     if col is None:
         return None
-    box = col.box
-    inside = [
-        b
-        for b in layout.lines
-        if box.left <= center(b)[0] <= box.right and box.top <= center(b)[1] <= box.bottom
-    ]
+    inside = [b for b in layout.lines if center_inside(b, col.box)]
     if not inside:
         return None
     # The column's own lines start near its left edge (a list indents a little; a page heading the

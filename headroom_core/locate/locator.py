@@ -38,7 +38,7 @@ from .._exceptions import HeadroomError
 from ..ocr._base import OcrEngine, OcrResult
 from ..router._base import LocatedRegion, RegionLocator
 from ..types import Box, ImageSignals, TextLine
-from ._geometry import center
+from ._geometry import center, center_inside
 from ._patches import PatchScorer, region_from_patches
 from ._query import ParsedQuery, parse_query, title_cue
 from ._spatial import LAYOUT_CONFIDENCE, Layout, SpatialRegion, content_blocks, locate_spatial
@@ -340,7 +340,7 @@ class QueryRegionLocator(RegionLocator):
             in_place = (
                 text.in_region
                 or (x0 * width <= cx <= x1 * width and y0 * height <= cy <= y1 * height)
-                or _inside(text.key, spatial.box)
+                or center_inside(text.key, spatial.box)
             )
             if in_place:
                 conf = min(0.99, max(text.confidence, spatial.confidence) + AGREEMENT_BONUS)
@@ -425,8 +425,3 @@ def _read_stacked(engine: OcrEngine, image: Image.Image, boxes: list[Box]) -> tu
                 out.append(TextLine(box.clamp(image.width, image.height), line.text, line.confidence))
                 break
     return tuple(out)
-
-
-def _inside(inner: Box, outer: Box) -> bool:
-    cx, cy = center(inner)
-    return outer.left <= cx <= outer.right and outer.top <= cy <= outer.bottom
