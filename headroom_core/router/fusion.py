@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 
 from ..types import Box, ImageSignals, RouteDecision, Technique
@@ -344,21 +345,9 @@ def fuse(
     graphic for rule 3 whatever its share of text.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
-    located: list[LocatedRegion | None] = []
-
-    def region_once() -> LocatedRegion | None:
-        if not located:
-            located.append(locate())
-        return located[0]
-
-    titled: list[LocatedRegion | None] = []
-
-    def title_once() -> LocatedRegion | None:
-        if not titled:
-            titled.append(locate_title() if locate_title is not None else None)
-        return titled[0]
-
-    find_title = title_once if locate_title is not None else None
+    # each locator call at most once per decision
+    region_once = cache(locate)
+    find_title = cache(locate_title if locate_title is not None else lambda: None)
 
     def kept() -> str:
         """Why the low view keeps what a gist needs (rule 3 has not refused it)."""
@@ -463,7 +452,7 @@ def fuse(
         # Rule 2g: one heading of a text-dominated page, or what the page is about (its title says
         # it), legible in the low view.
         if (query_asks_title or query_asks_topic) and why is None:
-            title = region_once() if query_asks_title else title_once()
+            title = region_once() if query_asks_title else find_title()
             legible = _title_in_low_view(title, signals, low_view_scale, low_view_tokens, policy)
             if legible is not None:
                 asked = "the title only" if query_asks_title else "what the page is about"
