@@ -29,7 +29,10 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    line boxes): the whole page's text is not needed to read one heading. The same holds when the
    question asks what the page is about and nothing more (``query_asks_topic``: "What is this page
    about?", not "summarise it"): its title, found whatever the question (``locate_title``), says
-   that. Otherwise TRANSCODE.
+   that. For the title alone, where the low view would not keep it legible (or costs more), the
+   title's crop is sent when it too costs at most ``1 / title_low_view_text_margin`` of the page's
+   text (priced as the applier plans it): a wide screenshot's heading instead of its whole text
+   (not for the topic: a gist is of the whole image). Otherwise TRANSCODE.
 3. FULL_LOW, on an image with text (``legibility_has_text``) that is more than incidental to it
    (``incidental_text_max_lines`` lines on ``incidental_text_max_area`` of a photo are not its
    gist), is refused when the image's headline
@@ -117,17 +120,21 @@ def _text_tokens_estimate(signals: ImageSignals) -> float | None:
     return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS if chars > 0 else None
 
 
-def _smallest_text_inside(region: LocatedRegion, signals: ImageSignals) -> int | None:
-    """The height of the smallest text line the analyzer measured with its centre in the region
-    (rules 2g, 3 and 4b judge a region's legibility by it), or ``None`` when it measured none."""
+def _heights_inside(region: LocatedRegion, signals: ImageSignals) -> list[int]:
+    """The heights of the text lines the analyzer measured with their centre in the region."""
     box = region.box
-    heights = [
+    return [
         tl.box.height
         for tl in signals.text_lines
         if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
         and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
     ]
-    return min(heights) if heights else None
+
+
+def _smallest_text_inside(region: LocatedRegion, signals: ImageSignals) -> int | None:
+    """The height of the smallest text line the analyzer measured with its centre in the region
+    (rules 2g, 3 and 4b judge a region's legibility by it), or ``None`` when it measured none."""
+    return min(_heights_inside(region, signals), default=None)
 
 
 _GRAPHIC_WORDS = re.compile(
@@ -310,6 +317,33 @@ def _title_in_low_view(
     )
 
 
+def _title_crop_cheaper(
+    title: LocatedRegion | None,
+    signals: ImageSignals,
+    crop_plan_tokens: Callable[[Box], int] | None,
+    policy: RoutingPolicy,
+) -> tuple[int, str] | None:
+    """Rule 2g (crop): the title's crop cost and why it reads the title for clearly fewer tokens
+    than the page's text, or ``None``."""
+    if title is None or title.confidence < policy.crop_min_region_confidence or crop_plan_tokens is None:
+        return None
+    # A crop keeps nothing else: the located title must hold the page's headline (a breadcrumb
+    # taken for the title would crop away the heading the question asks for).
+    headline = signals.evidence.get("headline_text_height_px")
+    tallest = max(_heights_inside(title, signals), default=0)
+    if not isinstance(headline, int | float) or tallest < policy.title_crop_min_headline_fraction * headline:
+        return None
+    text_cost = _text_tokens_estimate(signals)
+    if text_cost is None:
+        return None
+    crop_cost = crop_plan_tokens(title.box)
+    if crop_cost * policy.title_low_view_text_margin > text_cost:
+        return None
+    return crop_cost, (
+        f"its crop costs {crop_cost} tokens, against about {text_cost:.0f} for the page's text"
+    )
+
+
 def fuse(
     *,
     query_prediction: Technique,
@@ -453,13 +487,25 @@ def fuse(
         # it), legible in the low view.
         if (query_asks_title or query_asks_topic) and why is None:
             title = region_once() if query_asks_title else find_title()
+            asked = "the title only" if query_asks_title else "what the page is about"
             legible = _title_in_low_view(title, signals, low_view_scale, low_view_tokens, policy)
-            if legible is not None:
-                asked = "the title only" if query_asks_title else "what the page is about"
+            # the title alone is cropped; a topic is a gist, which needs the whole image
+            cropped = (
+                _title_crop_cheaper(title, signals, crop_plan_tokens or crop_tokens, policy)
+                if query_asks_title
+                else None
+            )
+            if legible is not None and (cropped is None or (low_view_tokens or 0) <= cropped[0]):
                 return decision(
                     Technique.FULL_LOW,
                     f"the question asks for {asked}, and {legible}",
                     confidence_of=title,
+                )
+            if cropped is not None and title is not None:
+                return decision(
+                    Technique.CROP,
+                    f"the question asks for {asked}, and {title.evidence} says it: {cropped[1]}",
+                    title,
                 )
         # Rules 2e/2f: the classifier's next reading of the question, a gist, where rule 3 allows it.
         gist = probs.get(Technique.FULL_LOW.value, 0.0)

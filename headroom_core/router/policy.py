@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.26.7"
+POLICY_VERSION = "2026.11.26.8"
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class RoutingPolicy:
     #: not a gist's headline, so it keeps a margin above ``min_legible_text_px`` (11.9 px of ink
     #: lost a pydoc heading in the end-to-end evaluation's OCR check; 13.7 px and more kept it).
     title_min_low_view_px: float = 13.0
+    #: ... and its crop is sent instead (where cheaper) only when the located title holds the
+    #: page's headline: its tallest measured line at least this fraction of the tallest text-shaped
+    #: line on the page (a breadcrumb 15 px tall over a 24 px heading was taken for the title).
+    title_crop_min_headline_fraction: float = 0.9
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
     #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
     #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1

@@ -233,6 +233,66 @@ def test_rule2g_what_a_page_is_about_goes_as_the_low_view_when_its_title_stays_l
     assert decide(topic=False).technique is Technique.TRANSCODE and titles == []  # "summarise this page"
 
 
+def test_rule2g_a_title_the_low_view_would_lose_is_cropped_when_the_crop_is_clearly_cheaper() -> None:
+    """ "What does the main heading say?" of a wide screenshot: the heading's crop, not 40 lines."""
+    page, title, heading, body = _docs_page()
+    priced: list[Box] = []
+
+    def decide(
+        sig: ImageSignals = page,
+        found: LocatedRegion | None = title,
+        crop_cost: int | None = 100,
+        scale: float = 0.3,
+        asks_title: bool = True,
+    ) -> RouteDecision:
+        def plan(box: Box) -> int:
+            priced.append(box)
+            assert crop_cost is not None
+            return crop_cost
+
+        return fuse(
+            query_prediction=Technique.TRANSCODE,
+            query_confidence=0.9,
+            signals=sig,
+            low_view_scale=scale,
+            low_view_tokens=85,
+            locate=lambda: found,
+            locate_title=lambda: found,
+            router="test",
+            crop_plan_tokens=None if crop_cost is None else plan,
+            query_asks_title=asks_title,
+            query_asks_topic=not asks_title,
+        )
+
+    # 36 px -> 10.8 px in the low view: short of the title's floor; the crop costs 100 of ~1,170
+    d = decide()
+    assert d.technique is Technique.CROP and d.region == title.box and priced == [title.box]
+    assert "asks for the title only" in d.reason and "crop costs 100 tokens" in d.reason
+    assert d.confidence == title.confidence
+    # the crop not clearly cheaper than the text (1.5x margin): the page's text
+    assert decide(crop_cost=800).technique is Technique.TRANSCODE
+    # the low view keeps the title legible and is cheaper than the crop: the low view
+    assert decide(scale=0.4).technique is Technique.FULL_LOW
+    # ... but a crop cheaper than the low view wins
+    assert decide(scale=0.4, crop_cost=60).technique is Technique.CROP
+    # no crop pricing known, no title, or a weak one: the page's text, as before
+    assert decide(crop_cost=None).technique is Technique.TRANSCODE
+    assert decide(found=None).technique is Technique.TRANSCODE
+    weak = LocatedRegion(title.box, POLICY.crop_min_region_confidence - 0.1, "a guess")
+    assert decide(found=weak).technique is Technique.TRANSCODE
+    # the locator took the breadcrumb (14 px) over the 36 px heading for the title: a crop of it
+    # would lose the heading, so the page's text
+    crumb_box = Box(20, 20, 1250, 36)
+    crumb = LocatedRegion(crumb_box, 0.78, "the title (the topmost large text)")
+    with_crumb = replace(page, text_lines=(TextLine(Box(25, 22, 1240, 36)), TextLine(heading), *body))
+    assert decide(with_crumb, found=crumb).technique is Technique.TRANSCODE
+    # no headline measured: nothing says the title holds it
+    unmeasured = replace(page, evidence={"text_area_fraction": 0.3})
+    assert decide(unmeasured, scale=0.3).technique is Technique.TRANSCODE
+    # what the page is about is a gist of the whole page: never its title's crop
+    assert decide(asks_title=False).technique is Technique.TRANSCODE
+
+
 def transcode_or_gist(sig: ImageSignals, full_low: float, scale: float) -> RouteDecision:
     """The classifier torn between TRANSCODE and FULL_LOW, nothing located."""
     return fuse(
