@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .._quotes import QUOTED
+
 __all__ = [
     "GENERIC_TOKENS",
     "ParsedQuery",
@@ -88,9 +90,6 @@ _ORDINALS = {
     "top": 1,
 }
 
-_QUOTED = re.compile(
-    r"\"([^\"]{1,80})\"|“([^”]{1,80})”|‘([^’]{1,80})’|(?:(?<=\s)|^)'([^']{1,80})'(?=[\s?.,!:;)]|$)"
-)
 _STARTS = re.compile(
     r"\b(?:starts?|starting|begins?|beginning|prefixed)\s+with\s+(?:the\s+(?:word|text|string)\s+)?"
     r"([^?,;!]+?)(?=\s+(?:and|in|on|at|of|from|near|that|which)\b|[?,;!]|\.(?:\s|$)|$)",
@@ -488,7 +487,7 @@ def parse_query(query: str) -> ParsedQuery:
         for i in range(a, b):
             blank[i] = " " if blank[i] not in "?.!," else blank[i]
 
-    for m in _QUOTED.finditer(q):
+    for m in QUOTED.finditer(q):
         text = next(g for g in m.groups() if g is not None)
         # "the line beginning with 'edit history'": a quoted start, matched at a line's start only
         kind = "starts_with" if _STARTS_BEFORE.search(q[: m.start()]) else "quoted"

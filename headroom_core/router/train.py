@@ -5,8 +5,11 @@ training pool) deterministically (fixed seed, fixed thread counts, deterministic
 
 Default, ``--tune bitfit`` (:func:`train_tuned_head`, needs torch):
 
-1. Every training query gets the keyword cues (:data:`CUES`, written from the labelling rules in
-   ``data/README.md``; no term was added for the held-out set).
+1. Every training query's quoted strings are masked (``'…'``: the image's own words name the
+   target, they are not the question's intent; see ``data/README.md``, Addendum 8), as the head
+   will read them when served (``quotes: "masked"`` in its file), and it gets the keyword cues
+   (:data:`CUES`, written from the labelling rules in ``data/README.md``; no term was added for
+   the held-out set).
 2. Validation: the encoder's biases and LayerNorm parameters (BitFit, :mod:`._tune`) and a linear
    head over ``[embedding, cue_scale * cues]`` are tuned on the pool minus one **grouped** fold (all
    lines of a template family fall in the same fold; hand-written and hard-pair lines are spread over
@@ -45,6 +48,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._quotes import mask_quoted
 from ._tune import TuneConfig
 from .encoder import MiniLMEncoder, TextEncoder
 from .trained import DEFAULT_HEAD_DIR, QueryHead
@@ -278,6 +282,8 @@ class TrainConfig:
     #: templates were written per class) does not become the head's prior
     balanced: bool = True
     heldout: Path | None = DATA_DIR / "heldout.jsonl"
+    #: train (and so serve) on the questions with their quoted strings masked (Addendum 8)
+    mask_quotes: bool = True
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -302,7 +308,7 @@ class _Pool:
         return cls(
             path=config.data,
             sha256=hashlib.sha256(config.data.read_bytes()).hexdigest(),
-            queries=[str(r["query"]) for r in rows],
+            queries=[mask_quoted(str(r["query"])) if config.mask_quotes else str(r["query"]) for r in rows],
             labels=np.array([CLASSES.index(str(r["technique"])) for r in rows], dtype=np.int64),
             groups=[_group(r, config.pseudo_groups) for r in rows],
         )
@@ -536,6 +542,7 @@ def _linear_head(
         temperature=temperature,
         embedding_dim=weight.shape[0] - len(CUES),
         encoder=encoder,
+        quotes="masked" if config.mask_quotes else "kept",
         **extra,
     )
 
@@ -723,10 +730,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="bitfit only: do not pair the tuned head with the frozen encoder's head (member1)",
     )
+    parser.add_argument(
+        "--keep-quotes",
+        action="store_true",
+        help="train on the questions' quoted strings as written (heads before Addendum 8)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     heldout = args.heldout if args.heldout and str(args.heldout) else None
-    config = TrainConfig(data=args.data, out=args.out, seed=args.seed, folds=args.folds, heldout=heldout)
+    config = TrainConfig(
+        data=args.data,
+        out=args.out,
+        seed=args.seed,
+        folds=args.folds,
+        heldout=heldout,
+        mask_quotes=not args.keep_quotes,
+    )
     heldout_rows = load_jsonl(heldout) if heldout is not None and heldout.is_file() else None
     frozen_encoder = MiniLMEncoder(args.model, backend=args.backend, num_threads=args.threads)
     if args.tune == "bitfit":

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._exceptions import ConfigurationError, MissingDependencyError, ModelUnavailableError
+from .._quotes import mask_quoted
 from ..types import Technique
 from ._base import QueryClassifier, QueryPrediction, RegionLocator
 from .encoder import EncoderTuning, MiniLMEncoder, TextEncoder
@@ -61,6 +62,8 @@ DEFAULT_HEAD_DIR = Path(__file__).resolve().parent / "head"
 HEAD_JSON = "query_head.json"
 HEAD_WEIGHTS = "query_head.safetensors"
 HEAD_FORMAT = 1
+#: How a head reads quoted strings: as written, or masked (see :meth:`QueryHead.prepare`).
+QUOTES = ("kept", "masked")
 _EXTRA_HINT = "pip install 'headroom-image[ml]'"
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,6 +87,9 @@ class QueryHead:
     ``partners``: other heads (each with its own tuning, or none) whose calibrated probabilities the
     classifier combines with this head's by their geometric mean (a product of experts); saved in
     sub-folders ``member1``, ``member2``, ...
+    ``quotes``: ``"masked"`` when the head was trained on questions whose quoted strings were
+    replaced by a placeholder (:func:`~headroom_core._quotes.mask_quoted`), so it must see them so
+    (:meth:`prepare`); ``"kept"`` for heads trained on the questions as written.
     """
 
     classes: tuple[str, ...]
@@ -96,6 +102,7 @@ class QueryHead:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     tuning: EncoderTuning | None = None
     partners: tuple[QueryHead, ...] = ()
+    quotes: str = "kept"
     _compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,12 +119,18 @@ class QueryHead:
             raise ConfigurationError("head output size does not match its classes")
         if not self.temperature > 0:
             raise ConfigurationError(f"temperature must be > 0, not {self.temperature}")
+        if self.quotes not in QUOTES:
+            raise ConfigurationError(f"quotes must be one of {QUOTES}, not {self.quotes!r}")
         compiled = tuple(re.compile(pattern, re.IGNORECASE) for _, pattern in self.cues)
         object.__setattr__(self, "_compiled", compiled)
 
     @property
     def input_dim(self) -> int:
         return int(self.layers[0][0].shape[0])
+
+    def prepare(self, query: str) -> str:
+        """The question as this head was trained to read it (quoted strings masked or not)."""
+        return mask_quoted(query) if self.quotes == "masked" else query
 
     def cue_vector(self, query: str) -> FloatArray:
         """The keyword cues of ``query`` (1.0 where a cue's pattern matches), unscaled."""
@@ -179,6 +192,7 @@ class QueryHead:
             "cues": [[name, pattern] for name, pattern in self.cues],
             "tuning": self.tuning.tag if self.tuning is not None else None,
             "ensemble": [f"member{i + 1}" for i in range(len(self.partners))],
+            "quotes": self.quotes,
             **{k: v for k, v in self.metadata.items() if k not in _RESERVED},
         }
         json_path = out / HEAD_JSON
@@ -231,6 +245,7 @@ class QueryHead:
                 metadata=MappingProxyType({k: v for k, v in meta.items() if k not in _RESERVED}),
                 tuning=EncoderTuning(str(tag), MappingProxyType(tuned)) if tag else None,
                 partners=tuple(cls.load(folder / str(name)) for name in meta.get("ensemble", [])),
+                quotes=str(meta.get("quotes", "kept")),
             )
         except (KeyError, ValueError, TypeError, OSError, ConfigurationError) as exc:
             raise ModelUnavailableError(
@@ -251,6 +266,7 @@ _RESERVED = frozenset(
         "cues",
         "tuning",
         "ensemble",
+        "quotes",
     }
 )
 #: Key prefix of the tuned encoder tensors inside ``query_head.safetensors``.
@@ -348,8 +364,11 @@ class MiniLMQueryClassifier(QueryClassifier):
 
     def member_logits(self, queries: Sequence[str]) -> list[FloatArray]:
         """Each member's raw logits (one row per query), in ``self.members`` order."""
-        texts = [q or "" for q in queries]
-        return [head.logits(head.features(encoder.encode(texts), texts)) for head, encoder in self.members]
+        out = []
+        for head, encoder in self.members:
+            texts = [head.prepare(q or "") for q in queries]
+            out.append(head.logits(head.features(encoder.encode(texts), texts)))
+        return out
 
     def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:
         """The members' probabilities combined by their geometric mean, columns in ``self.head.classes``

@@ -196,6 +196,41 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert load_head(tmp_path) is load_head(tmp_path)  # read once per process
 
 
+def test_mask_quoted_masks_the_images_own_words_and_keeps_apostrophes() -> None:
+    from headroom_core._quotes import QUOTE_PLACEHOLDER, mask_quoted
+
+    assert mask_quoted("What does the line beginning with 'Calling gnuplot' say?") == (
+        f"What does the line beginning with {QUOTE_PLACEHOLDER} say?"
+    )
+    assert mask_quoted('Find "Total due" and the “Ref” and ‘Net’') == (
+        f"Find {QUOTE_PLACEHOLDER} and the {QUOTE_PLACEHOLDER} and {QUOTE_PLACEHOLDER}"
+    )
+    for unchanged in ("What's the users' favourite?", "it's the kids' photo, isn't it", "no quotes"):
+        assert mask_quoted(unchanged) == unchanged
+
+
+def test_a_masked_head_reads_the_question_not_the_quoted_words(tmp_path: Path) -> None:
+    # The keyword head sends "formula" to PRESERVE and "read"/"text" to TRANSCODE: a line named by
+    # its own words, which happen to say "formula", is still a reading question for a masked head.
+    kept = keyword_head()
+    masked = QueryHead(**{**_fields(kept), "quotes": "masked"})
+    q1 = "read the text of the line beginning with 'count the formula'"
+    q2 = "read the text of the line beginning with 'Total'"
+    by_kept = MiniLMQueryClassifier(HashingEncoder(), head=kept)
+    by_masked = MiniLMQueryClassifier(HashingEncoder(), head=masked)
+    assert by_kept.predict(q1).technique is Technique.PRESERVE
+    assert by_masked.predict(q1).technique is Technique.TRANSCODE
+    np.testing.assert_allclose(by_masked.predict_proba([q1]), by_masked.predict_proba([q2]))
+    # the flag is part of the head's file, and nothing else reads quotes
+    masked.save(tmp_path)
+    assert json.loads((tmp_path / "query_head.json").read_text())["quotes"] == "masked"
+    assert QueryHead.load(tmp_path).quotes == "masked"
+    kept.save(tmp_path / "kept")
+    assert QueryHead.load(tmp_path / "kept").quotes == "kept"
+    with pytest.raises(ConfigurationError, match="quotes"):
+        QueryHead(**{**_fields(kept), "quotes": "stripped"})
+
+
 def test_head_carries_its_encoder_tuning(tmp_path: Path) -> None:
     pytest.importorskip("safetensors")
     from types import MappingProxyType
@@ -501,6 +536,7 @@ def test_training_is_deterministic_and_reloads(tmp_path: Path) -> None:
     bytes_a = (config.out / "query_head.safetensors").read_bytes()
     head_b.save(config.out)
     assert (config.out / "query_head.safetensors").read_bytes() == bytes_a
+    assert head_a.quotes == "masked"  # trained on masked quotes, so served masked
     clf = MiniLMQueryClassifier(HashingEncoder(), head=config.out)
     assert clf.predict("transcribe the letter").technique is Technique.TRANSCODE
     assert clf.predict("describe the scene in the picture").technique is Technique.FULL_LOW

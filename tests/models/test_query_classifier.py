@@ -140,11 +140,23 @@ def test_heldout_accuracy_is_as_recorded(classifier: MiniLMQueryClassifier) -> N
     recorded = classifier.head.metadata.get("heldout", {})
     if recorded:
         assert report.accuracy == pytest.approx(recorded["accuracy"], abs=0.005)
-    # The target is 0.95; the shipped head does not reach it yet (0.903 / 0.904 on the 620
-    # lines since data README Addendum 7, where the head before it scores 0.902; see
+    # The target is 0.95; the shipped head does not reach it yet (0.911 / 0.912 on the 620
+    # lines since data README Addendum 8, where the head before it scores 0.903; see
     # benchmarks/RESULTS_router.md). This floor guards against regressions of the shipped head.
-    assert report.accuracy >= 0.90, report.accuracy
-    assert report.macro_f1 >= 0.90, report.macro_f1
+    assert report.accuracy >= 0.905, report.accuracy
+    assert report.macro_f1 >= 0.905, report.macro_f1
+
+
+def test_quoted_words_do_not_decide_the_technique(classifier: MiniLMQueryClassifier) -> None:
+    # Data README Addendum 8: a line or an option named by its own words is read, whatever the
+    # words mean ("gnuplot" and "fraction" once sent these questions to PRESERVE).
+    head = classifier.head
+    assert head.quotes == "masked" and all(p.quotes == "masked" for p in head.partners)
+    for frame in ("What does the line beginning with {} say?", "What is set for the option labelled {}?"):
+        asked = [frame.format(q) for q in ("'Calling gnuplot'", "'a fraction'", "'count the stars'")]
+        predictions = [classifier.predict(q) for q in asked]
+        assert {p.technique for p in predictions} == {Technique.TRANSCODE}, predictions
+        assert predictions[0].probabilities == pytest.approx(predictions[2].probabilities)
 
 
 def test_shipped_head_is_the_tuned_and_frozen_ensemble(classifier: MiniLMQueryClassifier) -> None:
