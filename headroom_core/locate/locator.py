@@ -384,6 +384,9 @@ def _from_spatial(spatial: SpatialRegion) -> LocatedRegion:
     cue = spatial.cue
     # an item of a sidebar is not: a page's text does not keep its columns apart reliably
     ordered = cue.kind in _READING_ORDER_CUES and cue.side != "item"
+    # the top-left corner is where the page's text begins (left-to-right reading); the other
+    # corners' text lands anywhere in it
+    ordered = ordered or (cue.kind == "corner" and cue.side == "top-left")
     return LocatedRegion(spatial.box, spatial.confidence, spatial.evidence, in_reading_order=ordered)
 
 

@@ -28,8 +28,9 @@ class LocatedRegion:
     by_text: bool = False
     #: The image's text, read in order, still says which text the question is about: the question
     #: names a line by its own words or names its place in that order (a title or heading, the
-    #: header or footer, the nth or last line). A corner, a column, a label's value (beside the
-    #: label, which the text may not keep) or a patch is not (fusion rule 4c).
+    #: header or footer, the nth or last line, the top-left corner where the text begins). Another
+    #: corner, a column, a label's value (beside the label, which the text may not keep) or a
+    #: patch is not (fusion rule 4c).
     in_reading_order: bool = False
 
 

@@ -55,11 +55,11 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    The same holds for the region rule 2 falls back to. 4c. Else, on a document
    (``region_text_min_is_document``), when the region is one the page's text keeps in its reading
    order (``LocatedRegion.in_reading_order``: a line named by its own words, a title, header,
-   footer or nth or last line; not a corner, a column or a label's value, whose place the text may
-   lose) and the crop would cost at least ``region_text_margin`` times the page's text (estimated
-   from the analyzer's line boxes: a wide heading strip is several Gemini tiles), the page's text
-   is sent (TRANSCODE), with the crop as the fallback if OCR then reads badly. The same holds for
-   rule 2d's named line.
+   footer or nth or last line, the top-left corner where the text begins; not another corner, a
+   column or a label's value, whose place the text may lose) and the crop would cost at least
+   ``region_text_margin`` times the page's text (estimated from the analyzer's line boxes: a wide
+   heading strip is several Gemini tiles), the page's text is sent (TRANSCODE), with the crop as
+   the fallback if OCR then reads badly. The same holds for rule 2d's named line.
 5. PRESERVE stays PRESERVE.
 
 ``RouteDecision.reason`` names, in one sentence, the signal that decided.

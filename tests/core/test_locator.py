@@ -507,6 +507,12 @@ def test_a_region_is_in_reading_order_only_where_the_pages_text_keeps_its_place(
     corner = loc.locate(img, "What is written in the top-right corner?", signals_with(boxes))
     column = loc.locate(img, "What is in the right column?", signals_with(boxes))
     assert corner is not None and not corner.in_reading_order, corner
+    # the top-left corner is where a left-to-right page's text begins
+    first = loc.locate(img, "What is written in the top-left corner?", signals_with(boxes))
+    assert first is not None and "top-left" in first.evidence and first.in_reading_order, first
+    for other in ("bottom-left", "bottom-right"):
+        r = loc.locate(img, f"What is written in the {other} corner?", signals_with(boxes))
+        assert r is not None and other in r.evidence and not r.in_reading_order, r
     assert column is not None and not column.in_reading_order, column
     # a line named by its own words is; a label's value, which sits beside the label, is not
     line = locate(FORM_LINES, "What does the line beginning with 'Page 1 of' say?").region
