@@ -108,14 +108,12 @@ TITLE_LARGE_FRACTION = 0.6
 #: Title: a line wholly right of this fraction of the width is at the side (a chart's key), and a
 #: title candidate crossing the middle third (between 1 - this and this) is preferred above it.
 TITLE_SIDE_FRACTION = 2.0 / 3.0
-#: Title: text on the title's row joins it when at least this fraction of its height (ink heights
-#: vary with the glyphs and the font: "smtpd" in monospace with its descender is 29 px, "SMTP Server"
-#: beside it 23 px), and a wrapped line below it when at least ``TITLE_WRAP_FRACTION``.
-TITLE_ROW_FRACTION = 0.7
-#: ... and when its gap to the title is at most this many title heights (an em dash the detector
-#: missed and the spaces around it: "traceback — Print or retrieve a stack traceback", 2.25).
+#: Title: text on the title's row joins it (when at least 0.8 of its height) when its gap to the
+#: title is at most this many title heights (an em dash the detector missed and the spaces around
+#: it: "traceback — Print or retrieve a stack traceback", 2.25). Lowering the height share to 0.7
+#: joined "SMTP Server" (23 px of ink) to "smtpd" (29 px with its descender), and the title's
+#: smallest ink then put its low view under rule 2g's floor on a page OCR reads at that size.
 TITLE_ROW_GAP = 3.0
-TITLE_WRAP_FRACTION = 0.8
 #: Columns: on a page with at least this many text lines, one line may cross a gutter (a
 #: breadcrumb over a sidebar and the page beside it); its members are still the lines wholly on
 #: their side.
@@ -395,14 +393,11 @@ def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     th = title.height
     box = title
     for b in sorted(layout.lines, key=lambda b: b.top):
-        if b == title or b.height < TITLE_ROW_FRACTION * th:
+        if b == title or b.height < 0.8 * th:
             continue
         same_row = min(box.bottom, b.bottom) - max(box.top, b.top) >= 0.5 * min(box.height, b.height)
         if (same_row and h_gap(box, b) <= TITLE_ROW_GAP * th) or (
-            b.height >= TITLE_WRAP_FRACTION * th
-            and b.top >= box.bottom - 0.2 * th
-            and v_gap(box, b) <= 0.8 * th
-            and h_overlap(box, b) > 0
+            b.top >= box.bottom - 0.2 * th and v_gap(box, b) <= 0.8 * th and h_overlap(box, b) > 0
         ):
             box = box.union(b)
     return SpatialRegion(box, conf, f"the title ({why})", cue)
