@@ -690,16 +690,20 @@ def run(cases: list[Case]) -> list[Outcome]:
         for provider, model in MODELS:
             sent_msgs, result = compressors[model].compress_with_result(request(data, case.query))
             r = result.images[0]
-            ref = find_images(sent_msgs)[0]
-            sent = Image.open(io.BytesIO(ref.data or b"")).convert("RGB")
+            refs = find_images(sent_msgs)
+            if refs:
+                sent = Image.open(io.BytesIO(refs[0].data or b"")).convert("RGB")
+                readable, shape = reader.finds(sent, case.answer), f"{sent.width}x{sent.height}"
+            else:  # fusion rule 4c sent the page's text instead of the region's crop
+                readable, shape = norm(case.answer) in norm(r.text or ""), "as text"
             whole = align(img.width, img.height, get_cost_model(provider, model)).tokens_after
             out.per_model[model] = {
                 "technique": r.technique.value if r.technique else "error",
                 "tokens": r.compressed_tokens,
                 "whole": whole,
                 "ratio": r.compressed_tokens / whole if whole else 1.0,
-                "readable": reader.finds(sent, case.answer),
-                "size": sent.size,
+                "readable": readable,
+                "size": shape,
                 "reason": r.reason,
             }
         g = out.per_model["gpt-4o"]
@@ -834,7 +838,7 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Any]]:
         others = [m for _, m in MODELS if m != model and o.per_model[m]["readable"]]
         add(
             f"- {o.case.name} / {model}: {o.case.query!r}, answer `{o.case.answer}`; sent {r['technique']} "
-            f"{r['size'][0]}x{r['size'][1]}; located: {o.evidence}"
+            f"{r['size']}; located: {o.evidence}"
             + (f"; readable in the {', '.join(others)} crop" if others else "")
             + ("" if o.original_readable else "; not OCR-readable in the original either")
         )
@@ -854,7 +858,7 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Any]]:
         add(
             f"| {o.case.name} | {o.case.query} | `{o.case.answer}` "
             f"| {'yes' if o.original_readable else 'no'} "
-            f"| {o.path} | {conf} | {g['technique']} {g['size'][0]}x{g['size'][1]} | {g['tokens']} "
+            f"| {o.path} | {conf} | {g['technique']} {g['size']} | {g['tokens']} "
             f"({g['ratio']:.0%}) | {'yes' if g['readable'] else 'NO'} | "
             f"{c['ratio']:.0%}{'' if c['readable'] else ' NO'} "
             f"| {f5['ratio']:.0%}{'' if f5['readable'] else ' NO'} "
