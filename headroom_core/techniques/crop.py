@@ -14,7 +14,15 @@
    is billed for anyway: free context at the same token count;
 5. **fewer tiles**: where a larger box is billed fewer tokens (Gemini 1.5/2.x, whose tile side
    grows with the image's shorter side: a 700x460 crop is 6 tiles, 700x528 is 4), the crop grows to
-   the cheapest such box, never past the image.
+   the cheapest such box, never past the image;
+6. **folding** (:func:`fold_line`, with the pixels): a crop of one text line that a tiled provider
+   bills as a wide strip (a 670x48 line: 3 Gemini 2.5 tiles, 2 gpt-4o tiles) is cut at gaps between
+   words and sent as its pieces stacked in reading order, at native resolution (one tile), when that
+   is strictly cheaper than the line as one strip.
+
+Before planning, :func:`grow_to_content` takes in content that touches the located box (a value
+under its label); a thin frame it meets (a plot's border) closes that side without pulling the box
+along it.
 
 The applier refuses (so the compressor falls back to PRESERVE with the reason) when the crop would
 not cost fewer tokens than the tile-aligned whole image.
@@ -22,6 +30,7 @@ not cost fewer tokens than the tile-aligned whole image.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Sequence
@@ -43,6 +52,7 @@ __all__ = [
     "CropApplier",
     "CropPlan",
     "expand_to_lines",
+    "fold_line",
     "pad_box",
     "plan_crop",
     "plan_image_crop",
@@ -74,10 +84,34 @@ class CropPlan:
     size: tuple[int, int]
     tokens: int
     padded: Box
+    #: Set when the crop is one line of text folded at word gaps (:func:`fold_line`): the pieces of
+    #: ``box`` (original pixels, left to right), sent stacked top to bottom at native resolution.
+    pieces: tuple[Box, ...] = ()
+
+    @property
+    def folded(self) -> bool:
+        return bool(self.pieces)
 
     @property
     def resized(self) -> bool:
-        return self.size != (self.box.width, self.box.height)
+        return not self.pieces and self.size != (self.box.width, self.box.height)
+
+    def render(self, image: Image.Image) -> Image.Image:
+        """The pixels sent for this plan, cut from ``image`` (the original)."""
+        if not self.pieces:
+            out = image.crop(self.box.as_tuple())
+            return resize(out, self.size) if self.resized else out
+        from PIL import Image as PILImage
+
+        cut = image.crop(self.box.as_tuple())
+        fill = PILImage.new("RGB", (1, 1), _background(cut)).convert(cut.mode).getpixel((0, 0))
+        canvas = PILImage.new(cut.mode, self.size, fill)
+        y = 0
+        gap = (self.size[1] - sum(p.height for p in self.pieces)) // max(1, len(self.pieces) - 1)
+        for piece in self.pieces:
+            canvas.paste(image.crop(piece.as_tuple()), (0, y))
+            y += piece.height + gap
+        return canvas
 
 
 def expand_to_lines(box: Box, lines: Sequence[Box]) -> Box:
@@ -236,6 +270,8 @@ CONTENT_MIN_DIFF = 40
 #: Growth stops (and the located box is kept as is) beyond this many times its area, or a quarter
 #: of the image: on a dense page everything touches everything.
 CONTENT_MAX_GROWTH = 6.0
+#: A frame at most this many pixels thick is a rule (a plot's or a panel's border), not a filled bar.
+FRAME_RULE_MAX_PX = 4
 
 
 def grow_to_content(image: Image.Image, box: Box, line_height: float | None = None) -> Box:
@@ -256,11 +292,7 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
         8, round(CONTENT_GAP_LINES * max(line_height or 0.0, min(box.height, 3 * (line_height or 1e9)), 10.0))
     )
     probe = Box(box.left - gap, box.top - gap, box.right + gap, box.bottom + gap).clamp(w, h)
-    arr = np.asarray(image.crop(probe.as_tuple()).convert("RGB").reduce(2), dtype=np.int16)  # colour census
-    flat = (arr // 16).reshape(-1, 3)
-    keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
-    top = int(keys[int(np.argmax(counts))])
-    bg = np.array([(top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8], dtype=np.int16)
+    bg = np.array(_background(image.crop(probe.as_tuple())), dtype=np.int16)
     full = np.asarray(image.convert("RGB"), dtype=np.int16)  # full resolution: 1-px frames count
     ink = np.abs(full - bg).max(axis=2) > CONTENT_MIN_DIFF
     H, W = ink.shape
@@ -269,21 +301,33 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
     limit = min(max(CONTENT_MAX_GROWTH * box.area, (6 * gap) ** 2), 0.25 * w * h)
     closed = {"l": False, "r": False, "t": False, "b": False}
 
-    def frame_at(strip: npt.NDArray[np.bool_], axis: int, backwards: bool) -> int | None:
-        """Offset of the frame edge nearest the box in ``strip``: a line of content across it."""
+    def frame_at(strip: npt.NDArray[np.bool_], axis: int, backwards: bool) -> tuple[int, bool] | None:
+        """Offset of the frame edge nearest the box in ``strip`` (a line of content across it), and
+        whether that frame is a thin rule (at most ``FRAME_RULE_MAX_PX`` thick, ending inside the
+        strip) rather than the edge of a filled bar."""
         along = strip.mean(axis=axis)  # share of each row (axis=1) / column (axis=0) that is content
-        hits = np.flatnonzero(along >= 0.9)
+        across = along >= 0.9
+        hits = np.flatnonzero(across)
         if not hits.size or strip.shape[axis] <= 8:
             return None
-        return int(hits[-1]) if backwards else int(hits[0])
+        edge = int(hits[-1]) if backwards else int(hits[0])
+        beyond = across[: edge + 1][::-1] if backwards else across[edge:]
+        gaps = np.flatnonzero(~beyond)
+        thin = bool(gaps.size) and int(gaps[0]) <= FRAME_RULE_MAX_PX
+        return edge, thin
 
+    # A thin frame taken in (a plot's or panel's border across a side) closes that side only: the
+    # sides across it look past it, or a chart's title would run along the plot's top border to the
+    # image's edges. (A filled bar's edge is not masked: growth along it runs away, keeping the box.)
+    rows = np.ones(H, dtype=bool)
+    cols = np.ones(W, dtype=bool)
     for _ in range(64):
         moved = False
         sides = (
-            ("l", ink[top_:bottom, max(0, left - g) : left], 0, True),
-            ("r", ink[top_:bottom, right : min(W, right + g)], 0, False),
-            ("t", ink[max(0, top_ - g) : top_, left:right], 1, True),
-            ("b", ink[bottom : min(H, bottom + g), left:right], 1, False),
+            ("l", ink[top_:bottom, max(0, left - g) : left] & rows[top_:bottom, None], 0, True),
+            ("r", ink[top_:bottom, right : min(W, right + g)] & rows[top_:bottom, None], 0, False),
+            ("t", ink[max(0, top_ - g) : top_, left:right] & cols[None, left:right], 1, True),
+            ("b", ink[bottom : min(H, bottom + g), left:right] & cols[None, left:right], 1, False),
         )
         for name, strip, axis, backwards in sides:
             if closed[name] or not strip.any():
@@ -293,7 +337,7 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
             frame = frame_at(strip, axis, backwards)
             if frame is not None:  # stop at a panel's border, taking the border in
                 closed[name] = True
-                reach = frame
+                reach = frame[0]
             else:
                 reach = int(idx[0]) if backwards else int(idx[-1])
             if name == "l":
@@ -304,6 +348,11 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
                 top_ = max(0, top_ - g) + reach
             else:
                 bottom = bottom + reach + 1
+            if frame is not None and frame[1]:
+                if name in ("l", "r"):
+                    cols[left if name == "l" else right - 1] = False
+                else:
+                    rows[top_ if name == "t" else bottom - 1] = False
             moved = True
         if (right - left) * (bottom - top_) > limit:
             return box
@@ -327,9 +376,141 @@ def plan_image_crop(
     with it too."""
     heights = [ln.height for ln in lines if ln.height > 0]
     grown = grow_to_content(image, region, float(statistics.median(heights)) if heights else None)
-    return plan_crop(
+    plan = plan_crop(
         grown, image.width, image.height, model, detail, lines=lines, mode=mode, max_downscale=max_downscale
     )
+    return fold_line(image, plan, grown, lines, model, detail)
+
+
+#: A one-line crop is folded into at most this many pieces.
+FOLD_MAX_PIECES = 3
+#: A fold cuts only at a gap between words: a run of blank columns across the line at least this many
+#: line heights wide (letters inside a word are closer).
+FOLD_MIN_GAP_LINE_HEIGHTS = 0.3
+#: Blank space between the stacked pieces, in line heights.
+FOLD_SEPARATION_LINE_HEIGHTS = 0.6
+#: Lines whose vertical centres lie within this many line heights of each other are one line.
+FOLD_SAME_LINE_HEIGHTS = 0.5
+#: Margin above and below a folded line, in line heights (the lines around it are left out).
+FOLD_MARGIN_LINE_HEIGHTS = 0.35
+
+
+def _overlap(a: Box, b: Box) -> int:
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return max(0, width) * max(0, height)
+
+
+def _background(image: Image.Image) -> tuple[int, int, int]:
+    """The most common colour of ``image`` (RGB, quantised to 16 levels per channel)."""
+    import numpy as np
+
+    arr = np.asarray(image.convert("RGB").reduce(2), dtype=np.int16)
+    flat = (arr // 16).reshape(-1, 3)
+    keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
+    top = int(keys[int(np.argmax(counts))])
+    return ((top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8)
+
+
+def fold_line(
+    image: Image.Image,
+    plan: CropPlan,
+    region: Box,
+    lines: Sequence[Box],
+    model: CostModel,
+    detail: str | None,
+) -> CropPlan:
+    """Step 6: a crop of one line of text, where the provider bills a wide strip by more tiles than a
+    squarer image (Gemini 2.x: a 670x48 line is 3 tiles, two 335 px halves stacked are one; gpt-4o:
+    2 tiles against 1), is cut at gaps between words into up to ``FOLD_MAX_PIECES`` pieces sent
+    stacked, in reading order, at native resolution. Kept only when strictly cheaper.
+
+    The line is what ``region`` holds: it must be one line (the text lines it holds share a band). The
+    folded pieces span that band with a small margin, stopping short of the lines above and below
+    that the plan's margin took in as context (folded, they would be read out of order)."""
+    import numpy as np
+
+    box = plan.padded
+    if box.area == 0:
+        return plan
+    inside = [ln for ln in lines if ln.area > 0 and _overlap(ln, region) >= 0.5 * ln.area]
+    if not inside:
+        return plan
+    line_h = float(statistics.median(ln.height for ln in inside))
+    centres = [(ln.top + ln.bottom) / 2 for ln in inside]
+    if max(centres) - min(centres) > FOLD_SAME_LINE_HEIGHTS * line_h:
+        return plan  # more than one line
+    top = min(ln.top for ln in inside)
+    bottom = max(ln.bottom for ln in inside)
+    margin = max(2, round(FOLD_MARGIN_LINE_HEIGHTS * line_h))
+    top, bottom = top - margin, bottom + margin
+    for ln in lines:  # other lines the margin took in: stop short of them
+        if ln in inside or _overlap(ln, box) == 0:
+            continue
+        if ln.bottom <= (top + bottom) / 2:
+            top = max(top, ln.bottom)
+        elif ln.top >= (top + bottom) / 2:
+            bottom = min(bottom, ln.top)
+        else:
+            return plan  # a line across the band that the region does not hold
+    box = Box(box.left, max(box.top, top), box.right, min(box.bottom, bottom))
+    if box.height < min(ln.height for ln in inside):
+        return plan
+    band_top = max(box.top, min(ln.top for ln in inside))
+    band_bottom = min(box.bottom, max(ln.bottom for ln in inside))
+    if band_bottom <= band_top:
+        return plan
+    cut = image.crop(box.as_tuple()).convert("RGB")
+    bg = np.array(_background(cut), dtype=np.int16)
+    band = np.asarray(cut, dtype=np.int16)[band_top - box.top : band_bottom - box.top]
+    blank = ~(np.abs(band - bg).max(axis=2) > CONTENT_MIN_DIFF).any(axis=0)
+    min_gap = max(3, round(FOLD_MIN_GAP_LINE_HEIGHTS * line_h))
+    # Where a cut may go (image x): inside a run of blank columns at least min_gap wide, between ink
+    # on both sides (not in the blank margins at the ends), min_gap / 2 clear of the ink.
+    ink_x = np.flatnonzero(~blank)
+    if not ink_x.size:
+        return plan
+    runs: list[tuple[int, int]] = []
+    x, end = int(ink_x[0]), int(ink_x[-1])
+    while x < end:
+        if blank[x]:
+            start = x
+            while x < end and blank[x]:
+                x += 1
+            if x - start >= min_gap:
+                half = min_gap // 2
+                runs.append((box.left + start + half, box.left + x - half))
+        x += 1
+    if not runs:
+        return plan
+
+    def cut_near(target: float, after: int) -> int | None:
+        spots = [min(max(round(target), a), b) for a, b in runs if b > after]
+        spots = [max(spot, after + 1) for spot in spots]
+        return min(spots, key=lambda spot: abs(spot - target)) if spots else None
+
+    sep = max(4, round(FOLD_SEPARATION_LINE_HEIGHTS * line_h))
+    best = plan
+    # Folding must pay by itself, not by the margin it leaves out: beat the line sent as one strip.
+    strip = model.cost(box.width, box.height, detail)
+    if strip.billed_size == (box.width, box.height) and strip.tokens < best.tokens:
+        best = CropPlan(box, (box.width, box.height), strip.tokens, box)
+    for k in range(2, FOLD_MAX_PIECES + 1):
+        chosen: list[int] = []
+        for i in range(1, k):
+            spot = cut_near(box.left + box.width * i / k, chosen[-1] if chosen else box.left)
+            if spot is None:
+                break
+            chosen.append(spot)
+        if len(chosen) != k - 1:
+            continue
+        edges = [box.left, *chosen, box.right]
+        pieces = tuple(Box(a, box.top, b, box.bottom) for a, b in itertools.pairwise(edges))
+        size = (max(p.width for p in pieces), k * box.height + (k - 1) * sep)
+        cost = model.cost(*size, detail)
+        if cost.billed_size == size and cost.tokens < best.tokens:
+            best = CropPlan(box, size, cost.tokens, box, pieces)
+    return best if best.folded else plan
 
 
 class CropApplier(TechniqueApplier):
@@ -363,12 +544,13 @@ class CropApplier(TechniqueApplier):
                 f"CROP refused: the crop costs {plan.tokens} tokens, not less than the aligned whole image's "
                 f"{whole.tokens_after}"
             )
-        image = d.image.crop(plan.box.as_tuple())
-        if plan.resized:
-            image = resize(image, plan.size)
+        image = plan.render(d.image)
         lossless = ctx.text_like or d.mime_type == "image/png"
         data, mime = encode_image(image, text_like=lossless)
         scaled = f", sent at {plan.size[0]}x{plan.size[1]}" if plan.resized else ""
+        if plan.folded:
+            rows = len(plan.pieces)
+            scaled = f", its line folded at word gaps into {rows} rows ({plan.size[0]}x{plan.size[1]})"
         return Applied(
             technique=self.technique,
             replacement=Replacement(kind="image", data=data, mime_type=mime),

@@ -305,6 +305,27 @@ def test_grow_to_content_takes_the_panel_value_and_stops_at_its_frame() -> None:
     assert grow_to_content(page, Box(100, 100, 200, 120), 20.0) == Box(100, 100, 200, 120)
 
 
+def test_a_chart_title_does_not_run_along_the_plot_frame_under_it() -> None:
+    """A frame taken in closes one side only: a chart's title just above the plot's border keeps
+    its own width (it ran along the border to both edges: 774 tokens on Gemini 2.5, now 258)."""
+    from PIL import Image, ImageDraw
+
+    from headroom_core.techniques.crop import grow_to_content, plan_image_crop
+
+    img = Image.new("RGB", (800, 600), "white")
+    d = ImageDraw.Draw(img)
+    d.text((345, 16), "Rotation of label text", fill="black", font=font(14))
+    d.rectangle((52, 47, 776, 560), outline="black")  # the plot's frame, 18 px under the title
+    for x in range(100, 760, 60):  # a curve inside the frame
+        d.line((x, 300 + (x % 120), x + 60, 300 + ((x + 60) % 120)), fill=(200, 0, 0), width=2)
+    title = Box(*(int(v) for v in d.textbbox((345, 16), "Rotation of label text", font=font(14))))
+    grown = grow_to_content(img, title, float(title.height))
+    assert grown.bottom >= 47  # the frame's border under the title is taken in
+    assert grown.left >= title.left - 5 and grown.right <= title.right + 5  # but not followed sideways
+    plan = plan_image_crop(img, title, get_cost_model("google", "gemini-2.5"), lines=[title])
+    assert plan.tokens == 258 and plan.box.width <= 384
+
+
 class AlwaysTranscode(QueryClassifier):
     name = "always-transcode"
 
@@ -340,3 +361,66 @@ def test_a_line_named_by_its_text_is_cropped_while_the_page_goes_as_text() -> No
     assert named.region.height < 3 * target.height  # the line, not the page
     whole = router.decide(img, "Transcribe the text on this page.", OPUS, None)
     assert whole.technique is Technique.TRANSCODE and whole.region is None
+
+
+def _one_line_page(text: str, size: int = 16) -> tuple[Image.Image, Box, list[Box]]:
+    """A dense page of lines 22 px apart (the crop's margin takes in the lines around the asked one);
+    returns it, the box of line 12 (``text``) and every line's box."""
+    img = Image.new("RGB", (900, 700), "white")
+    d = ImageDraw.Draw(img)
+    boxes = []
+    filler = "an unrelated line of text about the options of the build"
+    for i in range(28):
+        line = text if i == 12 else f"{i}. {filler}"
+        y = 40 + i * 22
+        d.text((120, y), line, fill="black", font=font(size))
+        boxes.append(Box(*(int(v) for v in d.textbbox((120, y), line, font=font(size)))))
+    return img, boxes[12], boxes
+
+
+def test_a_one_line_crop_is_folded_at_word_gaps_where_the_provider_bills_fewer_tiles() -> None:
+    from headroom_core.techniques.crop import plan_image_crop
+
+    text = "Various macros can be set in the file config to customise how the build is run"
+    img, line, boxes = _one_line_page(text)
+    gemini = get_cost_model("google", "gemini-2.5")
+    plan = plan_image_crop(img, line, gemini, lines=boxes)
+    assert plan.folded and len(plan.pieces) >= 2 and plan.tokens == 258  # one tile, not 3
+    assert plan.size[0] <= 384 and plan.size[1] <= 384
+    assert gemini.tokens(line.width + 32, line.height + 32) > plan.tokens  # the line alone is dearer
+    # Pieces are the line left to right, cut where no ink crosses the line, at native resolution.
+    assert [p.left for p in plan.pieces] == sorted(p.left for p in plan.pieces)
+    assert plan.pieces[0].left <= line.left and plan.pieces[-1].right >= line.right
+    ink = img.convert("L").load()
+    for p in plan.pieces[1:]:
+        assert all(ink[p.left, y] > 200 for y in range(line.top, line.bottom))
+    # Only the line: the lines above and below, which the margin took in, are left out.
+    assert all(p.top >= boxes[11].bottom and p.bottom <= boxes[13].top for p in plan.pieces)
+    sent = plan.render(img)
+    assert sent.size == plan.size
+    assert gemini.cost(*sent.size).tokens == plan.tokens
+    top_row = sent.crop((0, 0, plan.pieces[0].width, plan.pieces[0].height))
+    assert top_row.tobytes() == img.crop(plan.pieces[0].as_tuple()).tobytes()
+    # gpt-4o: 2 tiles for the strip, 1 folded; a patch model (gpt-5.4) is not cheaper folded.
+    assert plan_image_crop(img, line, get_cost_model("openai", "gpt-4o"), lines=boxes).tokens == 255
+    assert not plan_image_crop(img, line, get_cost_model("openai", "gpt-5.4"), lines=boxes).folded
+
+
+def test_a_crop_of_two_lines_is_never_folded() -> None:
+    from headroom_core.techniques.crop import plan_image_crop
+
+    img, line, boxes = _one_line_page("Various macros can be set in the file config to customise the build")
+    two = line.union(boxes[13])
+    plan = plan_image_crop(img, two, get_cost_model("google", "gemini-2.5"), lines=boxes)
+    assert not plan.folded and plan.tokens > 258
+
+
+def test_the_crop_applier_sends_the_folded_line() -> None:
+    img, line, boxes = _one_line_page("Various macros can be set in the file config to customise how it runs")
+    gemini = get_cost_model("google", "gemini-2.5")
+    applied = CropApplier().apply(context(img, line, model=gemini, lines=boxes))
+    assert applied.replacement.data is not None
+    sent = Image.open(io.BytesIO(applied.replacement.data))
+    assert applied.tokens == 258 and sent.size == applied.size and sent.width <= 384
+    assert "folded at word gaps into" in applied.note
+    assert gemini.cost(*sent.size).tokens == 258
