@@ -11,7 +11,16 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ._exceptions import UnsupportedImageError
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "DecodedImage", "decode_image", "encode_image"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PIXELS",
+    "DecodedImage",
+    "background_colour",
+    "blank_canvas",
+    "decode_image",
+    "encode_image",
+    "pad_image",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -164,3 +173,29 @@ def resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     if size == image.size:
         return image
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def background_colour(image: Image.Image) -> tuple[int, int, int]:
+    """The most common colour of ``image`` (RGB, quantised to 16 levels per channel)."""
+    import numpy as np
+
+    arr = np.asarray(image.convert("RGB").reduce(2), dtype=np.int16)
+    flat = (arr // 16).reshape(-1, 3)
+    keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
+    top = int(keys[int(np.argmax(counts))])
+    return ((top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8)
+
+
+def blank_canvas(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A ``size`` image in ``image``'s mode, filled with its background colour."""
+    fill = Image.new("RGB", (1, 1), background_colour(image)).convert(image.mode).getpixel((0, 0))
+    return Image.new(image.mode, size, fill)
+
+
+def pad_image(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``image`` at the top left of a ``size`` canvas filled with its background colour."""
+    if size == image.size:
+        return image
+    canvas = blank_canvas(image, size)
+    canvas.paste(image, (0, 0))
+    return canvas

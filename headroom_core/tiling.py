@@ -15,23 +15,33 @@ Two steps, both pure arithmetic on a :class:`~headroom_core.costs.CostModel`:
 Never upscales, never raises the token count. Size-independent rules (Gemini levels and
 Gemini 3, OpenAI tile ``low``) and area rules (Claude legacy) have no grid, so ``bounded``
 does what ``lossless`` does for them.
+
+3. ``pad`` (opt-in, any mode but ``off``): where a provider bills an image at its own size by
+   tiles whose side follows its shorter side (Gemini 1.5/2.x: a 1280x800 screenshot is 3x2 tiles
+   of 533 px, 1548 tokens; padded to 1280x960 it is 2x2 tiles of 640 px, 1032), the image is
+   placed on a larger canvas of its background colour (:attr:`Alignment.canvas_size`), its
+   shorter side grown at most to a square, when that is billed fewer tokens. No pixel is lost and
+   none is scaled; providers that resize (OpenAI, Claude) bill a larger canvas no less, so it is
+   never chosen for them.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._exceptions import ConfigurationError
 from .costs import CostModel
 
-__all__ = ["MODES", "THIN_FILL", "Alignment", "align"]
+__all__ = ["MODES", "PAD_SEARCH_STEPS", "THIN_FILL", "Alignment", "align", "pad_canvas"]
 
 logger = logging.getLogger(__name__)
 
 MODES: tuple[str, ...] = ("lossless", "bounded", "off")
 #: A partial last row/column filled at most this much (fraction of the grid) may be dropped.
 THIN_FILL = 0.5
+#: Step 3 searches the canvas's grown side in this many steps, then to the pixel.
+PAD_SEARCH_STEPS = 128
 _EPS = 1e-9
 
 Size = tuple[int, int]
@@ -53,10 +63,22 @@ class Alignment:
     resized: bool
     mode: str
     reason: str
+    #: Step 3: the canvas the (resized) image is placed on, at its top left, in its background
+    #: colour; ``tokens_after`` is the canvas's cost. ``None``: sent at ``target_size``.
+    canvas_size: Size | None = None
 
     @property
     def tokens_saved(self) -> int:
         return self.tokens_before - self.tokens_after
+
+    @property
+    def padded(self) -> bool:
+        return self.canvas_size is not None
+
+    @property
+    def sent_size(self) -> Size:
+        """The size of the image sent: the canvas when padded, else the target."""
+        return self.canvas_size or self.target_size
 
 
 def align(
@@ -66,14 +88,63 @@ def align(
     detail: str | None = None,
     mode: str = "bounded",
     max_downscale: float = 0.125,
+    *,
+    pad: bool = False,
 ) -> Alignment:
     """The size to send a ``width`` x ``height`` image at to ``model`` with ``detail``.
 
     ``mode``: ``"lossless"``, ``"bounded"`` (default) or ``"off"``. ``max_downscale`` is the
     largest linear fraction ``bounded`` may remove from each side of the billed size
-    (0.125: each side keeps at least 87.5 %, the area at least 76.6 %).
+    (0.125: each side keeps at least 87.5 %, the area at least 76.6 %). ``pad``: also try step 3
+    (a larger canvas the provider bills fewer tokens for); the caller must then send
+    :attr:`Alignment.sent_size`.
     Raises :class:`ConfigurationError` for a bad mode, bound or size.
     """
+    plan = _align(width, height, model, detail, mode, max_downscale)
+    if not pad or mode == "off":
+        return plan
+    canvas = pad_canvas(*plan.target_size, model, detail)
+    if canvas is None:
+        return plan
+    tokens = model.tokens(*canvas, detail)
+    why = f"; padded to {canvas[0]}x{canvas[1]} (no pixel lost or scaled): {plan.tokens_after} -> {tokens}"
+    return replace(plan, tokens_after=tokens, canvas_size=canvas, reason=plan.reason + why)
+
+
+def pad_canvas(width: int, height: int, model: CostModel, detail: str | None = None) -> Size | None:
+    """The canvas holding a ``width`` x ``height`` image, its shorter side grown (at most to a
+    square), that ``model`` bills at its own size for the fewest tokens, fewer than the image's
+    (step 3), the smallest such; ``None`` when there is none."""
+    base = model.cost(width, height, detail)
+    if base.billed_size != (width, height) or width == height:
+        return None
+    axis = 0 if width < height else 1
+    side, top = min(width, height), max(width, height)
+
+    def sized(grown: int) -> Size:
+        return (grown, height) if axis == 0 else (width, grown)
+
+    def cheaper(grown: int) -> int | None:
+        cost = model.cost(*sized(grown), detail)
+        return cost.tokens if cost.tokens < base.tokens and cost.billed_size == sized(grown) else None
+
+    step = max(1, (top - side) // PAD_SEARCH_STEPS)
+    found = [(t, g) for g in [*range(side + step, top, step), top] if (t := cheaper(g))]
+    if not found:
+        return None
+    fewest = min(t for t, _ in found)
+    coarse = min(g for t, g in found if t == fewest)
+    return sized(next(g for g in range(max(side + 1, coarse - step + 1), coarse + 1) if cheaper(g) == fewest))
+
+
+def _align(
+    width: int,
+    height: int,
+    model: CostModel,
+    detail: str | None,
+    mode: str,
+    max_downscale: float,
+) -> Alignment:
     if mode not in MODES:
         raise ConfigurationError(f"alignment mode {mode!r} is not one of {', '.join(MODES)}")
     if isinstance(max_downscale, bool) or not isinstance(max_downscale, int | float):

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .._exceptions import TechniqueRefusedError
-from .._imageio import encode_image, resize
+from .._imageio import background_colour, blank_canvas, encode_image, resize
 from ..codecs import Replacement
 from ..costs import CostModel
 from ..tiling import align
@@ -101,11 +101,7 @@ class CropPlan:
         if not self.pieces:
             out = image.crop(self.box.as_tuple())
             return resize(out, self.size) if self.resized else out
-        from PIL import Image as PILImage
-
-        cut = image.crop(self.box.as_tuple())
-        fill = PILImage.new("RGB", (1, 1), _background(cut)).convert(cut.mode).getpixel((0, 0))
-        canvas = PILImage.new(cut.mode, self.size, fill)
+        canvas = blank_canvas(image.crop(self.box.as_tuple()), self.size)
         y = 0
         gap = (self.size[1] - sum(p.height for p in self.pieces)) // max(1, len(self.pieces) - 1)
         for piece in self.pieces:
@@ -292,7 +288,7 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
         8, round(CONTENT_GAP_LINES * max(line_height or 0.0, min(box.height, 3 * (line_height or 1e9)), 10.0))
     )
     probe = Box(box.left - gap, box.top - gap, box.right + gap, box.bottom + gap).clamp(w, h)
-    bg = np.array(_background(image.crop(probe.as_tuple())), dtype=np.int16)
+    bg = np.array(background_colour(image.crop(probe.as_tuple())), dtype=np.int16)
     full = np.asarray(image.convert("RGB"), dtype=np.int16)  # full resolution: 1-px frames count
     ink = np.abs(full - bg).max(axis=2) > CONTENT_MIN_DIFF
     H, W = ink.shape
@@ -401,17 +397,6 @@ def _overlap(a: Box, b: Box) -> int:
     return max(0, width) * max(0, height)
 
 
-def _background(image: Image.Image) -> tuple[int, int, int]:
-    """The most common colour of ``image`` (RGB, quantised to 16 levels per channel)."""
-    import numpy as np
-
-    arr = np.asarray(image.convert("RGB").reduce(2), dtype=np.int16)
-    flat = (arr // 16).reshape(-1, 3)
-    keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
-    top = int(keys[int(np.argmax(counts))])
-    return ((top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8)
-
-
 def fold_line(
     image: Image.Image,
     plan: CropPlan,
@@ -461,7 +446,7 @@ def fold_line(
     if band_bottom <= band_top:
         return plan
     cut = image.crop(box.as_tuple()).convert("RGB")
-    bg = np.array(_background(cut), dtype=np.int16)
+    bg = np.array(background_colour(cut), dtype=np.int16)
     band = np.asarray(cut, dtype=np.int16)[band_top - box.top : band_bottom - box.top]
     blank = ~(np.abs(band - bg).max(axis=2) > CONTENT_MIN_DIFF).any(axis=0)
     min_gap = max(3, round(FOLD_MIN_GAP_LINE_HEIGHTS * line_h))
@@ -537,7 +522,13 @@ class CropApplier(TechniqueApplier):
         if plan.box.area == 0:
             raise TechniqueRefusedError("CROP refused: the located region is empty")
         whole = align(
-            d.width, d.height, ctx.cost_model, ctx.detail, mode=ctx.alignment, max_downscale=ctx.max_downscale
+            d.width,
+            d.height,
+            ctx.cost_model,
+            ctx.detail,
+            mode=ctx.alignment,
+            max_downscale=ctx.max_downscale,
+            pad=True,
         )
         if plan.tokens >= whole.tokens_after:
             raise TechniqueRefusedError(

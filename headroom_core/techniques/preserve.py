@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._imageio import encode_image, resize
+from .._imageio import encode_image, pad_image, resize
 from ..codecs import Replacement
 from ..router.policy import DEFAULT_POLICY, RoutingPolicy
 from ..tiling import Alignment, align
@@ -30,7 +30,13 @@ class PreserveApplier(TechniqueApplier):
     def _plan(self, ctx: ApplyContext) -> tuple[Alignment, str]:
         d = ctx.decoded
         plan = align(
-            d.width, d.height, ctx.cost_model, ctx.detail, mode=ctx.alignment, max_downscale=ctx.max_downscale
+            d.width,
+            d.height,
+            ctx.cost_model,
+            ctx.detail,
+            mode=ctx.alignment,
+            max_downscale=ctx.max_downscale,
+            pad=True,
         )
         signals = ctx.decision.image_signals if ctx.decision is not None else None
         if ctx.alignment != "bounded" or not plan.resized or signals is None:
@@ -42,7 +48,7 @@ class PreserveApplier(TechniqueApplier):
             or body <= 0
         ):
             return plan, ""
-        lossless = align(d.width, d.height, ctx.cost_model, ctx.detail, mode="lossless")
+        lossless = align(d.width, d.height, ctx.cost_model, ctx.detail, mode="lossless", pad=True)
         scale = plan.target_size[0] / d.width
         floor = self.policy.min_legible_text_px
         if body * scale >= floor or plan.target_size == lossless.target_size:
@@ -56,7 +62,7 @@ class PreserveApplier(TechniqueApplier):
     def apply(self, ctx: ApplyContext) -> Applied:
         d = ctx.decoded
         plan, kept_text = self._plan(ctx)
-        if not plan.resized or plan.tokens_after > ctx.original_tokens:
+        if not (plan.resized or plan.padded) or plan.tokens_after > ctx.original_tokens:
             return Applied(
                 technique=self.technique,
                 replacement=None,
@@ -65,7 +71,10 @@ class PreserveApplier(TechniqueApplier):
                 note="sent as is: " + (kept_text or "alignment would not lower the billed tokens"),
                 byte_size=len(ctx.original_data),
             )
-        data, mime = encode_image(resize(d.image, plan.target_size), text_like=ctx.text_like)
+        image = resize(d.image, plan.target_size)
+        if plan.canvas_size is not None:
+            image = pad_image(image, plan.canvas_size)
+        data, mime = encode_image(image, text_like=ctx.text_like)
         if plan.tokens_after == ctx.original_tokens and len(data) >= len(ctx.original_data):
             return Applied(
                 technique=self.technique,
@@ -79,10 +88,15 @@ class PreserveApplier(TechniqueApplier):
             technique=self.technique,
             replacement=Replacement(kind="image", data=data, mime_type=mime),
             tokens=plan.tokens_after,
-            size=plan.target_size,
+            size=plan.sent_size,
             note=(
                 f"tile-aligned {d.width}x{d.height} -> {plan.target_size[0]}x{plan.target_size[1]} "
                 f"({plan.pixels_kept:.0%} of the billed pixels kept)"
+                + (
+                    f", on a {plan.sent_size[0]}x{plan.sent_size[1]} canvas of its background (fewer tiles)"
+                    if plan.padded
+                    else ""
+                )
                 + (f"; {kept_text}" if kept_text else "")
             ),
             byte_size=len(data),

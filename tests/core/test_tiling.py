@@ -242,3 +242,98 @@ def test_preserve_does_not_shrink_body_text_below_the_legibility_floor() -> None
     assert "body text, 9.0 px, would be" in note and "min_legible_text_px" in note
     # no text measured: aligned as before
     assert _preserve(None)[0] == bounded.target_size
+
+
+# --------------------------------------------------------------------------- step 3: padding
+
+
+GEMINI25 = get_cost_model("google", "gemini-2.5")
+
+
+@pytest.mark.parametrize(
+    ("size", "canvas", "before", "after"),
+    [
+        ((1280, 800), (1280, 960), 1548, 1032),  # 16:10 screenshot: 3x2 tiles of 533 px -> 2x2 of 640
+        ((1366, 768), (1366, 1025), 1548, 1032),
+        ((671, 462), (671, 504), 1548, 1032),
+        ((1000, 400), (1000, 750), 2064, 1032),
+    ],
+)
+def test_gemini_tiles_are_fewer_on_a_padded_canvas(
+    size: tuple[int, int], canvas: tuple[int, int], before: int, after: int
+) -> None:
+    from headroom_core.tiling import pad_canvas
+
+    assert pad_canvas(*size, GEMINI25) == canvas
+    a = align(*size, GEMINI25, pad=True)
+    assert (a.target_size, a.canvas_size, a.sent_size) == (size, canvas, canvas)
+    assert (a.tokens_before, a.tokens_after, a.pixels_kept) == (before, after, 1.0)
+    assert GEMINI25.tokens(*canvas) == after and GEMINI25.tokens(canvas[0], canvas[1] - 1) > after
+    assert "padded to" in a.reason
+    assert align(*size, GEMINI25).canvas_size is None  # opt-in
+    assert align(*size, GEMINI25, mode="off", pad=True).canvas_size is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4000), st.integers(1, 4000), st.sampled_from([*MODELS, GEMINI25]))
+def test_padding_never_costs_more_and_only_where_the_provider_keeps_the_canvas(
+    width: int, height: int, m: CostModel
+) -> None:
+    a = align(width, height, m, pad=True)
+    plain = align(width, height, m)
+    assert a.target_size == plain.target_size and a.tokens_after <= plain.tokens_after
+    if a.canvas_size is None:
+        assert a.tokens_after == plain.tokens_after
+        return
+    cw, ch = a.canvas_size
+    tw, th = a.target_size
+    # the shorter side grows, at most to a square
+    assert (cw == tw and th < ch <= tw) or (ch == th and tw < cw <= th)
+    assert m.cost(cw, ch).billed_size == (cw, ch)  # the provider does not resize it
+    assert a.tokens_after == m.tokens(cw, ch) < plain.tokens_after
+    assert align(cw, ch, m, pad=True).canvas_size is None  # idempotent
+
+
+def test_resizing_providers_never_pad() -> None:
+    for m in MODELS:
+        if m.provider == "google":
+            continue
+        for size in [(1280, 800), (1366, 768), (671, 462), (1000, 400), (1920, 1080)]:
+            assert align(*size, m, pad=True).canvas_size is None, (m.family, size)
+
+
+def test_preserve_sends_the_image_on_its_padded_canvas() -> None:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from headroom_core import ImageSignals, RouteDecision, Technique
+    from headroom_core._imageio import decode_image
+    from headroom_core.techniques import ApplyContext, PreserveApplier
+
+    img = Image.new("RGB", (1280, 800), (246, 246, 246))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 1279, 40), fill=(40, 60, 120))
+    d.rectangle((100, 100, 500, 700), outline="black", width=3)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    data = buf.getvalue()
+    ctx = ApplyContext(
+        decoded=decode_image(data),
+        original_data=data,
+        cost_model=GEMINI25,
+        detail=None,
+        original_tokens=GEMINI25.tokens(1280, 800),
+        query="q",
+        decision=RouteDecision(Technique.PRESERVE, 0.9, "test", ImageSignals(0.1, 0.1, 0.5, 0.5)),
+        provider="google",
+        model=None,
+        text_like=True,
+    )
+    out = PreserveApplier().apply(ctx)
+    assert out.tokens == 1032 and out.size == (1280, 960) and "canvas of its background" in out.note
+    assert out.replacement is not None and out.replacement.data is not None
+    sent = Image.open(io.BytesIO(out.replacement.data)).convert("RGB")
+    assert sent.size == (1280, 960) and GEMINI25.tokens(*sent.size) == out.tokens
+    assert sent.crop((0, 0, 1280, 800)).tobytes() == img.tobytes()  # every pixel, unscaled
+    assert sent.crop((0, 800, 1280, 960)).getcolors() == [(1280 * 160, (248, 248, 248))]  # its background
