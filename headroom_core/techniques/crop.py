@@ -379,7 +379,7 @@ def plan_image_crop(
 
 
 #: A one-line crop is folded into at most this many pieces.
-FOLD_MAX_PIECES = 3
+FOLD_MAX_PIECES = 2
 #: A fold cuts only at a gap between words: a run of blank columns across the line at least this many
 #: line heights wide (letters inside a word are closer).
 FOLD_MIN_GAP_LINE_HEIGHTS = 0.3
@@ -387,8 +387,15 @@ FOLD_MIN_GAP_LINE_HEIGHTS = 0.3
 FOLD_SEPARATION_LINE_HEIGHTS = 0.6
 #: Lines whose vertical centres lie within this many line heights of each other are one line.
 FOLD_SAME_LINE_HEIGHTS = 0.5
-#: Margin above and below a folded line, in line heights (the lines around it are left out).
+#: Margin above and below a folded line, in line heights (the lines around it are left out) ...
 FOLD_MARGIN_LINE_HEIGHTS = 0.35
+#: ... and beyond the ink at either end of the line and of each piece.
+FOLD_SIDE_MARGIN_LINE_HEIGHTS = 1.0
+#: A fold replaces the plan only when it saves at least this many tokens and this share of them
+#: (a whole tile on Gemini 2.x or gpt-4o; never a few patches on a patch-billed model, where the
+#: plan's context is worth more than the tokens).
+FOLD_MIN_SAVING_TOKENS = 64
+FOLD_MIN_SAVING_FRACTION = 0.25
 
 
 def _overlap(a: Box, b: Box) -> int:
@@ -408,7 +415,10 @@ def fold_line(
     """Step 6: a crop of one line of text, where the provider bills a wide strip by more tiles than a
     squarer image (Gemini 2.x: a 670x48 line is 3 tiles, two 335 px halves stacked are one; gpt-4o:
     2 tiles against 1), is cut at gaps between words into up to ``FOLD_MAX_PIECES`` pieces sent
-    stacked, in reading order, at native resolution. Kept only when strictly cheaper.
+    stacked, in reading order, at native resolution. Among the cheapest cuts, the widest gaps win
+    (between phrases or widgets before between words), then the most even pieces; the line sent
+    alone as one strip wins a tie. The result replaces the plan only when it saves
+    ``FOLD_MIN_SAVING_TOKENS`` and ``FOLD_MIN_SAVING_FRACTION`` of it.
 
     The line is what ``region`` holds: it must be one line (the text lines it holds share a band). The
     folded pieces span that band with a small margin, stopping short of the lines above and below
@@ -450,52 +460,68 @@ def fold_line(
     band = np.asarray(cut, dtype=np.int16)[band_top - box.top : band_bottom - box.top]
     blank = ~(np.abs(band - bg).max(axis=2) > CONTENT_MIN_DIFF).any(axis=0)
     min_gap = max(3, round(FOLD_MIN_GAP_LINE_HEIGHTS * line_h))
-    # Where a cut may go (image x): inside a run of blank columns at least min_gap wide, between ink
-    # on both sides (not in the blank margins at the ends), min_gap / 2 clear of the ink.
     ink_x = np.flatnonzero(~blank)
     if not ink_x.size:
         return plan
+    # The line alone: its ink and a side margin, within the plan's box.
+    side = max(4, round(FOLD_SIDE_MARGIN_LINE_HEIGHTS * line_h))
+    first, last = int(ink_x[0]), int(ink_x[-1])
+    strip = Box(
+        max(box.left, box.left + first - side),
+        box.top,
+        min(box.right, box.left + last + 1 + side),
+        box.bottom,
+    )
+    # Gaps a cut may go in (image x): runs of blank columns at least min_gap wide between ink.
     runs: list[tuple[int, int]] = []
-    x, end = int(ink_x[0]), int(ink_x[-1])
-    while x < end:
+    x = first
+    while x < last:
         if blank[x]:
             start = x
-            while x < end and blank[x]:
+            while x < last and blank[x]:
                 x += 1
             if x - start >= min_gap:
-                half = min_gap // 2
-                runs.append((box.left + start + half, box.left + x - half))
+                runs.append((box.left + start, box.left + x))
         x += 1
-    if not runs:
-        return plan
 
-    def cut_near(target: float, after: int) -> int | None:
-        spots = [min(max(round(target), a), b) for a, b in runs if b > after]
-        spots = [max(spot, after + 1) for spot in spots]
-        return min(spots, key=lambda spot: abs(spot - target)) if spots else None
+    def trimmed(left: int, right: int) -> Box:
+        """A piece of the strip without the blank beyond ``side`` at its ends."""
+        ink = np.flatnonzero(~blank[left - box.left : right - box.left])
+        if not ink.size:
+            return Box(left, strip.top, right, strip.bottom)
+        return Box(
+            max(left, left + int(ink[0]) - side),
+            strip.top,
+            min(right, left + int(ink[-1]) + 1 + side),
+            strip.bottom,
+        )
 
     sep = max(4, round(FOLD_SEPARATION_LINE_HEIGHTS * line_h))
-    best = plan
-    # Folding must pay by itself, not by the margin it leaves out: beat the line sent as one strip.
-    strip = model.cost(box.width, box.height, detail)
-    if strip.billed_size == (box.width, box.height) and strip.tokens < best.tokens:
-        best = CropPlan(box, (box.width, box.height), strip.tokens, box)
+    one = model.cost(strip.width, strip.height, detail)
+    best: tuple[int, float, float] | None = None  # (tokens, -narrowest gap cut, imbalance)
+    best_plan: CropPlan | None = None
+    if one.billed_size == (strip.width, strip.height):
+        best = (one.tokens, -math.inf, 0.0)  # unfolded wins a tie
+        best_plan = CropPlan(strip, (strip.width, strip.height), one.tokens, strip)
     for k in range(2, FOLD_MAX_PIECES + 1):
-        chosen: list[int] = []
-        for i in range(1, k):
-            spot = cut_near(box.left + box.width * i / k, chosen[-1] if chosen else box.left)
-            if spot is None:
-                break
-            chosen.append(spot)
-        if len(chosen) != k - 1:
-            continue
-        edges = [box.left, *chosen, box.right]
-        pieces = tuple(Box(a, box.top, b, box.bottom) for a, b in itertools.pairwise(edges))
-        size = (max(p.width for p in pieces), k * box.height + (k - 1) * sep)
-        cost = model.cost(*size, detail)
-        if cost.billed_size == size and cost.tokens < best.tokens:
-            best = CropPlan(box, size, cost.tokens, box, pieces)
-    return best if best.folded else plan
+        for chosen in itertools.combinations(runs, k - 1):
+            cuts = [(a + b) // 2 for a, b in chosen]
+            edges = [strip.left, *cuts, strip.right]
+            pieces = tuple(trimmed(a, b) for a, b in itertools.pairwise(edges))
+            size = (max(p.width for p in pieces), k * strip.height + (k - 1) * sep)
+            cost = model.cost(*size, detail)
+            if cost.billed_size != size:
+                continue
+            widths = [p.width for p in pieces]
+            key = (cost.tokens, -float(min(b - a for a, b in chosen)), float(max(widths) - min(widths)))
+            if best is None or key < best:
+                best, best_plan = key, CropPlan(strip, size, cost.tokens, strip, pieces)
+    if best_plan is None:
+        return plan
+    saving = plan.tokens - best_plan.tokens
+    if saving < max(FOLD_MIN_SAVING_TOKENS, FOLD_MIN_SAVING_FRACTION * plan.tokens):
+        return plan  # not worth leaving out the context the plan's margins hold
+    return best_plan
 
 
 class CropApplier(TechniqueApplier):
