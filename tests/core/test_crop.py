@@ -424,3 +424,38 @@ def test_the_crop_applier_sends_the_folded_line() -> None:
     assert applied.tokens == 258 and sent.size == applied.size and sent.width <= 384
     assert "folded at word gaps into" in applied.note
     assert gemini.cost(*sent.size).tokens == 258
+
+
+def test_a_short_title_in_a_wide_box_is_trimmed_to_its_ink_not_folded() -> None:
+    """A title whose box holds blank on both sides (a chart's title row) goes as the title alone,
+    one strip: folding the box's width would cut the title ("gamma =" / "0.75")."""
+    from headroom_core.techniques.crop import plan_image_crop
+
+    img = Image.new("RGB", (800, 600), "white")
+    d = ImageDraw.Draw(img)
+    d.text((340, 20), "gamma = 0.75", fill="black", font=font(16))
+    title = Box(*(int(v) for v in d.textbbox((340, 20), "gamma = 0.75", font=font(16))))
+    wide = Box(40, title.top, 760, title.bottom)  # the located row, blank either side of the title
+    gemini = get_cost_model("google", "gemini-2.5")
+    plan = plan_image_crop(img, wide, gemini, lines=[title])
+    assert not plan.folded and plan.tokens == 258
+    assert plan.box.left <= title.left and plan.box.right >= title.right and plan.box.width < 384
+
+
+def test_a_fold_cuts_at_the_widest_gap_among_the_cheapest() -> None:
+    """A breadcrumb with a wide gap between two phrases folds there, not between two words."""
+    from headroom_core.techniques.crop import plan_image_crop
+
+    img = Image.new("RGB", (1400, 300), "white")
+    d = ImageDraw.Draw(img)
+    # Balanced pieces would cut inside the right phrase; both cuts cost one tile on gpt-4o.
+    left, right = "Python Runtime", "traceback Print or retrieve a stack traceback from the frames"
+    d.text((40, 100), left, fill="black", font=font(16))
+    end_left = int(d.textbbox((40, 100), left, font=font(16))[2])
+    d.text((end_left + 60, 100), right, fill="black", font=font(16))  # a 60 px gap between them
+    line = Box(*(int(v) for v in d.textbbox((40, 100), left, font=font(16))))
+    line = line.union(Box(*(int(v) for v in d.textbbox((end_left + 60, 100), right, font=font(16)))))
+    gpt4o = get_cost_model("openai", "gpt-4o")
+    plan = plan_image_crop(img, line, gpt4o, lines=[line])
+    assert plan.folded and len(plan.pieces) == 2 and plan.tokens == 255
+    assert end_left < plan.pieces[1].left + 16 and plan.pieces[0].right - 16 < end_left + 60
