@@ -88,6 +88,12 @@ class CostModel(ABC):
                 best, best_key = (detail, cost.tokens), key
         return best
 
+    def lossless_detail(self, width: int, height: int, detail: str | None = None) -> str | None:
+        """A detail level billed fewer tokens than ``detail`` at which the provider still sees every
+        pixel of a ``width`` x ``height`` image, where the provider's documentation leaves no doubt;
+        ``None`` otherwise (the default)."""
+        return None
+
     def normalize_detail(self, detail: str | None) -> str | None:
         """``detail`` lower-cased and checked against :attr:`details` (``None`` kept)."""
         if detail is None:

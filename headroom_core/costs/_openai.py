@@ -47,6 +47,13 @@ class OpenAITileModel(CostModel):
     def grid_for(self, width: int, height: int, detail: str | None = None) -> int:
         return 0 if self.normalize_detail(detail) == "low" else self.rule.tile
 
+    def lossless_detail(self, width: int, height: int, detail: str | None = None) -> str | None:
+        """``low`` for an image that fits in 512x512: "a 512x512 version" of it is all of it, however
+        it is made, for the base tokens instead of base + one tile (gpt-4o: 85 instead of 255)."""
+        if self.normalize_detail(detail) == "low" or width > 512 or height > 512:
+            return None
+        return "low" if self.tokens(width, height, "low") < self.tokens(width, height, detail) else None
+
 
 class OpenAIPatchModel(CostModel):
     """32-px patches: fit the level's max side, apply its patch budget, tokens = ceil(patches x m).

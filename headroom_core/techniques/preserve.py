@@ -8,6 +8,7 @@ from ..router.policy import DEFAULT_POLICY, RoutingPolicy
 from ..tiling import Alignment, align
 from ..types import Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
+from .full_low import per_image_details
 
 __all__ = ["PreserveApplier"]
 
@@ -61,6 +62,22 @@ class PreserveApplier(TechniqueApplier):
 
     def apply(self, ctx: ApplyContext) -> Applied:
         d = ctx.decoded
+        low = ctx.cost_model.lossless_detail(d.width, d.height, ctx.detail)
+        if low is not None and ctx.detail_settable and low in per_image_details(ctx.cost_model):
+            tokens = ctx.cost_model.tokens(d.width, d.height, low)
+            return Applied(
+                technique=self.technique,
+                replacement=Replacement(
+                    kind="image", data=ctx.original_data, mime_type=d.mime_type, detail=low
+                ),
+                tokens=tokens,
+                size=d.size,
+                note=(
+                    f"sent as is with detail {low!r}: at {d.width}x{d.height} the provider sees every pixel "
+                    f"at that level ({ctx.original_tokens} -> {tokens} tokens)"
+                ),
+                byte_size=len(ctx.original_data),
+            )
         plan, kept_text = self._plan(ctx)
         if not (plan.resized or plan.padded) or plan.tokens_after > ctx.original_tokens:
             return Applied(

@@ -337,3 +337,51 @@ def test_preserve_sends_the_image_on_its_padded_canvas() -> None:
     assert sent.size == (1280, 960) and GEMINI25.tokens(*sent.size) == out.tokens
     assert sent.crop((0, 0, 1280, 800)).tobytes() == img.tobytes()  # every pixel, unscaled
     assert sent.crop((0, 800, 1280, 960)).getcolors() == [(1280 * 160, (248, 248, 248))]  # its background
+
+
+def test_preserve_sends_an_image_within_512_px_at_low_detail_on_openai_tiles() -> None:
+    """gpt-4o's low detail is "a 512x512 version": all of an image that fits in it, for 85 tokens
+    instead of 255. Larger images, patch models and Anthropic keep their detail."""
+    import io
+
+    from PIL import Image
+
+    from headroom_core import ImageSignals, RouteDecision, Technique
+    from headroom_core._imageio import decode_image
+    from headroom_core.techniques import Applied, ApplyContext, PreserveApplier
+
+    def preserve(
+        size: tuple[int, int], provider: str, model: str, detail: str | None, settable: bool = True
+    ) -> tuple[Applied, bytes]:
+        buf = io.BytesIO()
+        Image.new("RGB", size, (120, 160, 200)).save(buf, format="PNG")
+        data = buf.getvalue()
+        cm = get_cost_model(provider, model)
+        ctx = ApplyContext(
+            decoded=decode_image(data),
+            original_data=data,
+            cost_model=cm,
+            detail=detail,
+            original_tokens=cm.tokens(*size, detail),
+            query="q",
+            decision=RouteDecision(Technique.PRESERVE, 0.9, "test", ImageSignals(0.1, 0.1, 0.5, 0.5)),
+            provider=provider,
+            model=model,
+            detail_settable=settable,
+        )
+        return PreserveApplier().apply(ctx), data
+
+    out, data = preserve((384, 303), "openai", "gpt-4o", None)
+    assert out.replacement is not None and out.replacement.detail == "low" and out.replacement.data == data
+    assert (out.tokens, out.size) == (85, (384, 303)) and "sees every pixel" in out.note
+    out, _ = preserve((512, 512), "openai", "gpt-4o", "high")
+    assert out.tokens == 85 and out.replacement is not None and out.replacement.detail == "low"
+    for size, provider, model, detail, settable in [
+        ((513, 400), "openai", "gpt-4o", None, True),  # low would be a downscale
+        ((384, 303), "openai", "gpt-4o", "low", True),  # already low
+        ((384, 303), "openai", "gpt-4o", None, False),  # no per-image detail in this format
+        ((384, 303), "openai", "gpt-5.4", None, True),  # patches: no such level
+        ((384, 303), "anthropic", "claude-opus-4-7", None, True),
+    ]:
+        out, _ = preserve(size, provider, model, detail, settable)
+        assert out.replacement is None or out.replacement.detail != "low", (size, model, detail)

@@ -118,7 +118,7 @@ def test_google_keeps_an_image_url_block_in_its_shape(
 def test_preserve_without_change_keeps_the_callers_block(
     form: str, draw_photo: Callable[..., Image.Image], fixed_compressor: Callable[..., ImageCompressor]
 ) -> None:
-    small = base64.b64encode(_png(draw_photo(500, 400))).decode()
+    small = base64.b64encode(_png(draw_photo(600, 400))).decode()  # over 512: no lossless low detail
     block = forms(small)[form]
     out, result = compress_messages_with_result(
         request(block), compressor=fixed_compressor(Technique.PRESERVE, "openai")
