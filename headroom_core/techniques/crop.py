@@ -44,6 +44,7 @@ from ..costs import CostModel
 from ..tiling import align
 from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
+from .preserve import aligned_whole, lossless_level
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -547,19 +548,12 @@ class CropApplier(TechniqueApplier):
         )
         if plan.box.area == 0:
             raise TechniqueRefusedError("CROP refused: the located region is empty")
-        whole = align(
-            d.width,
-            d.height,
-            ctx.cost_model,
-            ctx.detail,
-            mode=ctx.alignment,
-            max_downscale=ctx.max_downscale,
-            pad=True,
-        )
-        if plan.tokens >= whole.tokens_after:
+        low = lossless_level(ctx)
+        whole = ctx.cost_model.tokens(d.width, d.height, low) if low else aligned_whole(ctx).tokens_after
+        if plan.tokens >= whole:
             raise TechniqueRefusedError(
                 f"CROP refused: the crop costs {plan.tokens} tokens, not less than the aligned whole image's "
-                f"{whole.tokens_after}"
+                f"{whole}"
             )
         image = plan.render(d.image)
         lossless = ctx.text_like or d.mime_type == "image/png"

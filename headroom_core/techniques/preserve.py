@@ -10,7 +10,31 @@ from ..types import Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 from .full_low import per_image_details
 
-__all__ = ["PreserveApplier"]
+__all__ = ["PreserveApplier", "aligned_whole", "lossless_level"]
+
+
+def aligned_whole(ctx: ApplyContext) -> Alignment:
+    """The whole image tile-aligned as PRESERVE sends it (padded where that is billed fewer tiles)."""
+    d = ctx.decoded
+    return align(
+        d.width,
+        d.height,
+        ctx.cost_model,
+        ctx.detail,
+        mode=ctx.alignment,
+        max_downscale=ctx.max_downscale,
+        pad=True,
+    )
+
+
+def lossless_level(ctx: ApplyContext) -> str | None:
+    """The cheaper detail level PRESERVE sends the image at, seeing every pixel, where the request's
+    format sets detail per image (:meth:`~headroom_core.costs.CostModel.lossless_detail`)."""
+    d = ctx.decoded
+    low = ctx.cost_model.lossless_detail(d.width, d.height, ctx.detail)
+    if low is None or not ctx.detail_settable or low not in per_image_details(ctx.cost_model):
+        return None
+    return low
 
 
 class PreserveApplier(TechniqueApplier):
@@ -30,15 +54,7 @@ class PreserveApplier(TechniqueApplier):
 
     def _plan(self, ctx: ApplyContext) -> tuple[Alignment, str]:
         d = ctx.decoded
-        plan = align(
-            d.width,
-            d.height,
-            ctx.cost_model,
-            ctx.detail,
-            mode=ctx.alignment,
-            max_downscale=ctx.max_downscale,
-            pad=True,
-        )
+        plan = aligned_whole(ctx)
         signals = ctx.decision.image_signals if ctx.decision is not None else None
         if ctx.alignment != "bounded" or not plan.resized or signals is None:
             return plan, ""
@@ -62,8 +78,8 @@ class PreserveApplier(TechniqueApplier):
 
     def apply(self, ctx: ApplyContext) -> Applied:
         d = ctx.decoded
-        low = ctx.cost_model.lossless_detail(d.width, d.height, ctx.detail)
-        if low is not None and ctx.detail_settable and low in per_image_details(ctx.cost_model):
+        low = lossless_level(ctx)
+        if low is not None:
             tokens = ctx.cost_model.tokens(d.width, d.height, low)
             return Applied(
                 technique=self.technique,

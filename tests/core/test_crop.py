@@ -459,3 +459,12 @@ def test_a_fold_cuts_at_the_widest_gap_among_the_cheapest() -> None:
     plan = plan_image_crop(img, line, gpt4o, lines=[line])
     assert plan.folded and len(plan.pieces) == 2 and plan.tokens == 255
     assert end_left < plan.pieces[1].left + 16 and plan.pieces[0].right - 16 < end_left + 60
+
+
+def test_a_crop_is_refused_where_the_whole_small_image_goes_cheaper_at_low_detail() -> None:
+    """gpt-4o: a 500x400 image is one tile (255) and PRESERVE sends it whole at detail low (85), so
+    a one-tile crop of it is not cheaper than keeping all of it."""
+    img = Image.new("RGB", (500, 400), "white")
+    ImageDraw.Draw(img).text((40, 40), "Order ID: 48213", fill="black", font=font(18))
+    with pytest.raises(TechniqueRefusedError, match="not less than the aligned whole image's 85"):
+        CropApplier().apply(context(img, Box(40, 40, 200, 60)))
