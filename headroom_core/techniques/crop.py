@@ -20,6 +20,10 @@
    words and sent as its pieces stacked in reading order, at native resolution (one tile), when that
    is strictly cheaper than the line as one strip.
 
+7. **level**: where the provider shows a crop of this size whole at a cheaper detail level and the
+   format sets detail per image (gpt-4o ``low``: "a 512x512 version", all of a crop within 512x512,
+   85 tokens instead of 255), the crop is sent at that level.
+
 Before planning, :func:`grow_to_content` takes in content that touches the located box (a value
 under its label); a thin frame it meets (a plot's border) closes that side without pulling the box
 along it.
@@ -34,7 +38,7 @@ import itertools
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .._exceptions import TechniqueRefusedError
@@ -44,6 +48,7 @@ from ..costs import CostModel
 from ..tiling import align
 from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
+from .full_low import per_image_details
 from .preserve import aligned_whole, lossless_level
 
 if TYPE_CHECKING:
@@ -88,6 +93,9 @@ class CropPlan:
     #: Set when the crop is one line of text folded at word gaps (:func:`fold_line`): the pieces of
     #: ``box`` (original pixels, left to right), sent stacked top to bottom at native resolution.
     pieces: tuple[Box, ...] = ()
+    #: The detail level to send at, when it differs from the request's: a cheaper level at which the
+    #: provider still sees every pixel of this size (gpt-4o ``low`` for a crop within 512x512).
+    level: str | None = None
 
     @property
     def folded(self) -> bool:
@@ -210,9 +218,11 @@ def plan_crop(
     lines: Sequence[Box] = (),
     mode: str = "bounded",
     max_downscale: float = 0.125,
+    per_image_detail: bool = True,
 ) -> CropPlan:
     """The box to cut for ``region`` of a ``width`` x ``height`` image, the size to send it at and its
-    tokens (see the module docstring). ``lines`` are the image's text line boxes."""
+    tokens (see the module docstring). ``lines`` are the image's text line boxes;
+    ``per_image_detail``: the request's format sets a detail level per image (step 7)."""
     box = expand_to_lines(region.clamp(width, height), lines)
     inside = [ln.height for ln in lines if ln.height > 0 and box.contains(ln)]
     line_height = float(statistics.median(inside)) if inside else None
@@ -227,9 +237,27 @@ def plan_crop(
         snapped, size = _snap_scaled(
             padded, plan.target_size, plan.tokens_after, width, height, model, detail
         )
-    return _fewer_tiles(
+    planned = _fewer_tiles(
         CropPlan(snapped, size, model.tokens(*size, detail), padded), width, height, model, detail
     )
+    return _at_level(planned, model, detail, per_image_detail)
+
+
+def _priced(
+    model: CostModel, size: tuple[int, int], detail: str | None, per_image: bool
+) -> tuple[int, str | None]:
+    """Tokens for sending ``size``, and the cheaper level to send it at where one loses no pixel
+    (:meth:`~headroom_core.costs.CostModel.lossless_detail`) and the format sets it per image."""
+    tokens = model.tokens(*size, detail)
+    level = model.lossless_detail(*size, detail) if per_image else None
+    if level is None or level not in per_image_details(model):
+        return tokens, None
+    return model.tokens(*size, level), level
+
+
+def _at_level(plan: CropPlan, model: CostModel, detail: str | None, per_image: bool) -> CropPlan:
+    tokens, level = _priced(model, plan.size, detail, per_image)
+    return plan if level is None else replace(plan, tokens=tokens, level=level)
 
 
 #: Step 5 looks at box sizes this many steps apart between the crop's size and the image's.
@@ -367,6 +395,7 @@ def plan_image_crop(
     lines: Sequence[Box] = (),
     mode: str = "bounded",
     max_downscale: float = 0.125,
+    per_image_detail: bool = True,
 ) -> CropPlan:
     """What the applier sends for ``region`` of ``image``: the region grown over the content at its
     edges (:func:`grow_to_content`), then planned (:func:`plan_crop`). The router prices a crop
@@ -374,9 +403,17 @@ def plan_image_crop(
     heights = [ln.height for ln in lines if ln.height > 0]
     grown = grow_to_content(image, region, float(statistics.median(heights)) if heights else None)
     plan = plan_crop(
-        grown, image.width, image.height, model, detail, lines=lines, mode=mode, max_downscale=max_downscale
+        grown,
+        image.width,
+        image.height,
+        model,
+        detail,
+        lines=lines,
+        mode=mode,
+        max_downscale=max_downscale,
+        per_image_detail=per_image_detail,
     )
-    return fold_line(image, plan, grown, lines, model, detail)
+    return fold_line(image, plan, grown, lines, model, detail, per_image_detail)
 
 
 #: A one-line crop is folded into at most this many pieces.
@@ -412,6 +449,7 @@ def fold_line(
     lines: Sequence[Box],
     model: CostModel,
     detail: str | None,
+    per_image_detail: bool = True,
 ) -> CropPlan:
     """Step 6: a crop of one line of text, where the provider bills a wide strip by more tiles than a
     squarer image (Gemini 2.x: a 670x48 line is 3 tiles, two 335 px halves stacked are one; gpt-4o:
@@ -502,21 +540,22 @@ def fold_line(
     best: tuple[int, float, float] | None = None  # (tokens, -narrowest gap cut, imbalance)
     best_plan: CropPlan | None = None
     if one.billed_size == (strip.width, strip.height):
-        best = (one.tokens, -math.inf, 0.0)  # unfolded wins a tie
-        best_plan = CropPlan(strip, (strip.width, strip.height), one.tokens, strip)
+        tokens, level = _priced(model, (strip.width, strip.height), detail, per_image_detail)
+        best = (tokens, -math.inf, 0.0)  # unfolded wins a tie
+        best_plan = CropPlan(strip, (strip.width, strip.height), tokens, strip, level=level)
     for k in range(2, FOLD_MAX_PIECES + 1):
         for chosen in itertools.combinations(runs, k - 1):
             cuts = [(a + b) // 2 for a, b in chosen]
             edges = [strip.left, *cuts, strip.right]
             pieces = tuple(trimmed(a, b) for a, b in itertools.pairwise(edges))
             size = (max(p.width for p in pieces), k * strip.height + (k - 1) * sep)
-            cost = model.cost(*size, detail)
-            if cost.billed_size != size:
+            if model.cost(*size, detail).billed_size != size:
                 continue
+            tokens, level = _priced(model, size, detail, per_image_detail)
             widths = [p.width for p in pieces]
-            key = (cost.tokens, -float(min(b - a for a, b in chosen)), float(max(widths) - min(widths)))
+            key = (tokens, -float(min(b - a for a, b in chosen)), float(max(widths) - min(widths)))
             if best is None or key < best:
-                best, best_plan = key, CropPlan(strip, size, cost.tokens, strip, pieces)
+                best, best_plan = key, CropPlan(strip, size, tokens, strip, pieces, level)
     if best_plan is None:
         return plan
     saving = plan.tokens - best_plan.tokens
@@ -545,6 +584,7 @@ class CropApplier(TechniqueApplier):
             lines=lines,
             mode=ctx.alignment,
             max_downscale=ctx.max_downscale,
+            per_image_detail=ctx.detail_settable,
         )
         if plan.box.area == 0:
             raise TechniqueRefusedError("CROP refused: the located region is empty")
@@ -562,9 +602,11 @@ class CropApplier(TechniqueApplier):
         if plan.folded:
             rows = len(plan.pieces)
             scaled = f", its line folded at word gaps into {rows} rows ({plan.size[0]}x{plan.size[1]})"
+        if plan.level is not None:
+            scaled += f", at detail {plan.level!r} (which shows all of it)"
         return Applied(
             technique=self.technique,
-            replacement=Replacement(kind="image", data=data, mime_type=mime),
+            replacement=Replacement(kind="image", data=data, mime_type=mime, detail=plan.level),
             tokens=plan.tokens,
             size=plan.size,
             note=f"cropped to {plan.box.as_tuple()} of {d.width}x{d.height}{scaled}",

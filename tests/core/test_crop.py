@@ -133,11 +133,19 @@ def test_snapping_stops_at_the_image_edge() -> None:
 def test_crop_slightly_wider_than_a_tile_is_aligned_within_the_bound() -> None:
     # 540 px wide: two tiles at native size, one after a 5 % downscale (bounded mode).
     region = Box(100, 400, 100 + 540 - 32, 430)
-    plan = plan_crop(region, 2000, 1500, GPT4O, mode="bounded")
-    assert plan.resized and plan.size[0] <= 512 and plan.tokens == 255
+    plan = plan_crop(region, 2000, 1500, GPT4O, mode="bounded", per_image_detail=False)
+    assert plan.resized and plan.size[0] <= 512 and plan.tokens == 255 and plan.level is None
     assert plan.size[0] >= 0.875 * plan.box.width
-    native = plan_crop(region, 2000, 1500, GPT4O, mode="off")
+    native = plan_crop(region, 2000, 1500, GPT4O, mode="off", per_image_detail=False)
     assert not native.resized and native.tokens == 425
+    # Step 7: within 512x512, gpt-4o's low detail shows all of it, where the format sets detail.
+    low = plan_crop(region, 2000, 1500, GPT4O, mode="bounded")
+    assert (low.size, low.level, low.tokens) == (plan.size, "low", 85)
+    assert plan_crop(region, 2000, 1500, GPT4O, mode="off").level is None  # 540 px: low would shrink it
+    assert (
+        plan_crop(region, 2000, 1500, GPT54).level is None
+        and plan_crop(region, 2000, 1500, OPUS).level is None
+    )
 
 
 # --------------------------------------------------------------------------- the applier
@@ -176,7 +184,8 @@ def test_applier_crops_at_native_resolution_and_records_the_box() -> None:
     box = applied.extras["box"]
     assert isinstance(box, Box) and box.left <= 40 and box.right >= 400
     assert applied.size == (box.width, box.height) == (512, 512)
-    assert applied.tokens == 255 < align(1600, 1200, GPT4O).tokens_after
+    assert applied.tokens == 85 < align(1600, 1200, GPT4O).tokens_after  # one tile, at detail low
+    assert applied.replacement.detail == "low" and "at detail 'low'" in applied.note
     sent = Image.open(io.BytesIO(applied.replacement.data))
     assert sent.size == (512, 512) and applied.replacement.mime_type == "image/png"
     assert sent.convert("RGB").tobytes() == img.crop(box.as_tuple()).tobytes()  # lossless, unscaled
@@ -402,7 +411,9 @@ def test_a_one_line_crop_is_folded_at_word_gaps_where_the_provider_bills_fewer_t
     top_row = sent.crop((0, 0, plan.pieces[0].width, plan.pieces[0].height))
     assert top_row.tobytes() == img.crop(plan.pieces[0].as_tuple()).tobytes()
     # gpt-4o: 2 tiles for the strip, 1 folded; a patch model (gpt-5.4) is not cheaper folded.
-    assert plan_image_crop(img, line, get_cost_model("openai", "gpt-4o"), lines=boxes).tokens == 255
+    gpt4o = get_cost_model("openai", "gpt-4o")
+    assert plan_image_crop(img, line, gpt4o, lines=boxes, per_image_detail=False).tokens == 255
+    assert plan_image_crop(img, line, gpt4o, lines=boxes).tokens == 85  # folded, within 512: detail low
     assert not plan_image_crop(img, line, get_cost_model("openai", "gpt-5.4"), lines=boxes).folded
 
 
@@ -456,7 +467,7 @@ def test_a_fold_cuts_at_the_widest_gap_among_the_cheapest() -> None:
     line = Box(*(int(v) for v in d.textbbox((40, 100), left, font=font(16))))
     line = line.union(Box(*(int(v) for v in d.textbbox((end_left + 60, 100), right, font=font(16)))))
     gpt4o = get_cost_model("openai", "gpt-4o")
-    plan = plan_image_crop(img, line, gpt4o, lines=[line])
+    plan = plan_image_crop(img, line, gpt4o, lines=[line], per_image_detail=False)
     assert plan.folded and len(plan.pieces) == 2 and plan.tokens == 255
     assert end_left < plan.pieces[1].left + 16 and plan.pieces[0].right - 16 < end_left + 60
 
