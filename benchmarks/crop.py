@@ -870,17 +870,17 @@ def summarise(outcomes: list[Outcome]) -> tuple[str, dict[str, Any]]:
 NOTES = """
 ## Reading the numbers
 
-- **The gpt-4o floor.** gpt-4o bills 512-px tiles (85 + 170 per tile, after its own resize),
-  so any crop costs at least one tile (255 tokens). A page of 2x2 tiles (765) can therefore not go
-  below 33.3 %, and a 3x2 screenshot (1105) not below 23.1 %: most crops here are exactly one tile,
-  and the snapped crop fills that tile with the surrounding page (free context). Below that floor
-  only the low view goes (85 tokens): fusion rule 4b sends it instead of the crop when the text the
-  analyzer measured in the located region stays legible there (the "cropped" column counts only
-  crops; "readable" is checked on the low view as sent).
-- **Receipts are the expensive category on gpt-4o** (56-60 %): a receipt row runs the full width of
-  the receipt (item left, price right), a 576-640 px row needs two tiles at native resolution, and
-  the bounded alignment (at most 12.5 % downscale, the same bound PRESERVE uses) cannot bring 640 px
-  to 512. A 480-px receipt is only two tiles tall in total, so one tile is 60 %.
+- **The gpt-4o floor.** gpt-4o bills 512-px tiles (85 + 170 per tile, after its own resize) at
+  detail high, and 85 tokens at detail low for "a 512x512 version" of the image. A crop that fits
+  in 512x512 is all there in that version, so it goes at detail low (crop step 7): 85 tokens, 11.1 %
+  of a 2x2-tile page (765), 7.7 % of a 3x2 screenshot (1105). The snapped crop fills the 512x512
+  box with the surrounding page (free context). Rule 4b's low view of the whole image costs the
+  same 85 tokens, so a located region now goes as its crop (the "cropped" column counts crops;
+  "readable" is checked on what was sent, at the detail it was sent with).
+- **Wider crops cost tiles on gpt-4o**: a receipt row runs the full width of the receipt (item
+  left, price right); a 576-640 px row needs two tiles at native resolution (the bounded alignment,
+  at most 12.5 % downscale, cannot bring 640 px to 512) unless it is one line of text, which is
+  folded at a word gap into one tile (crop step 6).
 - **Patch models** (claude-opus-4-7 28-px patches, gpt-5.4 32-px patches) bill by area: the same
   crops cost about 1-7 % of the page; a whole sidebar panel (a full-height strip) costs 17-18 %.
 - **Caveat.** The cases are drawn by this script and the locator was developed against it; they
