@@ -1,6 +1,6 @@
 """CROP: send only the located region, padded, snapped to the provider's grid, at native resolution.
 
-:func:`plan_crop` turns a located region into what is sent, in four steps:
+:func:`plan_crop` and :func:`plan_image_crop` turn a located region into what is sent:
 
 1. **whole lines**: the box grows to hold every text line it cuts (``signals.text_lines``), so a
    region that clips a line or a cell never sends half of it;
@@ -15,11 +15,11 @@
 5. **fewer tiles**: where a larger box is billed fewer tokens (Gemini 1.5/2.x, whose tile side
    grows with the image's shorter side: a 700x460 crop is 6 tiles, 700x528 is 4), the crop grows to
    the cheapest such box, never past the image;
-6. **folding** (:func:`fold_line`, with the pixels): a crop of one text line that a tiled provider
-   bills as a wide strip (a 670x48 line: 3 Gemini 2.5 tiles, 2 gpt-4o tiles) is cut at gaps between
-   words and sent as its pieces stacked in reading order, at native resolution (one tile), when that
-   is strictly cheaper than the line as one strip.
-
+6. **one line** (:func:`fold_line`, with the pixels): a crop of one text line is trimmed to the
+   line's ink, and where a tiled provider bills that as a wide strip (a 670x48 line: 3 Gemini 2.5
+   tiles, 2 gpt-4o tiles) it is cut once, at its widest word gap among the cheapest cuts, and sent
+   as the two pieces stacked in reading order, at native resolution (one tile); either replaces
+   the plan only when it saves a whole tile's worth of tokens (the plan's margins are context);
 7. **level**: where the provider shows a crop of this size whole at a cheaper detail level and the
    format sets detail per image (gpt-4o ``low``: "a 512x512 version", all of a crop within 512x512,
    85 tokens instead of 255), the crop is sent at that level.
@@ -29,7 +29,7 @@ under its label); a thin frame it meets (a plot's border) closes that side witho
 along it.
 
 The applier refuses (so the compressor falls back to PRESERVE with the reason) when the crop would
-not cost fewer tokens than the tile-aligned whole image.
+not cost fewer tokens than the whole image as PRESERVE sends it.
 """
 
 from __future__ import annotations
@@ -453,7 +453,7 @@ def fold_line(
 ) -> CropPlan:
     """Step 6: a crop of one line of text, where the provider bills a wide strip by more tiles than a
     squarer image (Gemini 2.x: a 670x48 line is 3 tiles, two 335 px halves stacked are one; gpt-4o:
-    2 tiles against 1), is cut at gaps between words into up to ``FOLD_MAX_PIECES`` pieces sent
+    2 tiles against 1), is cut at a gap between words into ``FOLD_MAX_PIECES`` pieces (two) sent
     stacked, in reading order, at native resolution. Among the cheapest cuts, the widest gaps win
     (between phrases or widgets before between words), then the most even pieces; the line sent
     alone as one strip wins a tie. The result replaces the plan only when it saves
