@@ -48,10 +48,11 @@ from ..costs import CostModel
 from ..tiling import align
 from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
-from .full_low import per_image_details
-from .preserve import aligned_whole, lossless_level
+from .preserve import lossless_level, whole_image_tokens
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL import Image
 
 __all__ = [
@@ -248,11 +249,8 @@ def _priced(
 ) -> tuple[int, str | None]:
     """Tokens for sending ``size``, and the cheaper level to send it at where one loses no pixel
     (:meth:`~headroom_core.costs.CostModel.lossless_detail`) and the format sets it per image."""
-    tokens = model.tokens(*size, detail)
-    level = model.lossless_detail(*size, detail) if per_image else None
-    if level is None or level not in per_image_details(model):
-        return tokens, None
-    return model.tokens(*size, level), level
+    level = lossless_level(model, size, detail, per_image)
+    return model.tokens(*size, level or detail), level
 
 
 def _at_level(plan: CropPlan, model: CostModel, detail: str | None, per_image: bool) -> CropPlan:
@@ -299,6 +297,15 @@ CONTENT_MAX_GROWTH = 6.0
 FRAME_RULE_MAX_PX = 4
 
 
+def _content(image: Image.Image, background: tuple[int, int, int]) -> npt.NDArray[np.bool_]:
+    """Where ``image`` is content: its pixels that differ from ``background`` by more than
+    ``CONTENT_MIN_DIFF`` in some channel."""
+    import numpy as np
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    return np.asarray(np.abs(rgb - np.array(background, dtype=np.int16)).max(axis=2) > CONTENT_MIN_DIFF)
+
+
 def grow_to_content(image: Image.Image, box: Box, line_height: float | None = None) -> Box:
     """Grow ``box`` over nearby content so it does not cut a panel, figure or value in half.
 
@@ -307,7 +314,6 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
     that content. Gives up (returns ``box``) when the growth runs away.
     """
     import numpy as np
-    import numpy.typing as npt
 
     w, h = image.size
     box = box.clamp(w, h)
@@ -317,9 +323,8 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
         8, round(CONTENT_GAP_LINES * max(line_height or 0.0, min(box.height, 3 * (line_height or 1e9)), 10.0))
     )
     probe = Box(box.left - gap, box.top - gap, box.right + gap, box.bottom + gap).clamp(w, h)
-    bg = np.array(background_colour(image.crop(probe.as_tuple())), dtype=np.int16)
-    full = np.asarray(image.convert("RGB"), dtype=np.int16)  # full resolution: 1-px frames count
-    ink = np.abs(full - bg).max(axis=2) > CONTENT_MIN_DIFF
+    # full resolution: 1-px frames count
+    ink = _content(image, background_colour(image.crop(probe.as_tuple())))
     H, W = ink.shape
     left, top_, right, bottom = box.left, box.top, box.right, box.bottom
     g = gap
@@ -494,10 +499,9 @@ def fold_line(
     band_bottom = min(box.bottom, max(ln.bottom for ln in inside))
     if band_bottom <= band_top:
         return plan
-    cut = image.crop(box.as_tuple()).convert("RGB")
-    bg = np.array(background_colour(cut), dtype=np.int16)
-    band = np.asarray(cut, dtype=np.int16)[band_top - box.top : band_bottom - box.top]
-    blank = ~(np.abs(band - bg).max(axis=2) > CONTENT_MIN_DIFF).any(axis=0)
+    cut = image.crop(box.as_tuple())
+    band = _content(cut, background_colour(cut))[band_top - box.top : band_bottom - box.top]
+    blank = ~np.asarray(band.any(axis=0))
     min_gap = max(3, round(FOLD_MIN_GAP_LINE_HEIGHTS * line_h))
     ink_x = np.flatnonzero(~blank)
     if not ink_x.size:
@@ -588,8 +592,7 @@ class CropApplier(TechniqueApplier):
         )
         if plan.box.area == 0:
             raise TechniqueRefusedError("CROP refused: the located region is empty")
-        low = lossless_level(ctx)
-        whole = ctx.cost_model.tokens(d.width, d.height, low) if low else aligned_whole(ctx).tokens_after
+        whole = whole_image_tokens(ctx)
         if plan.tokens >= whole:
             raise TechniqueRefusedError(
                 f"CROP refused: the crop costs {plan.tokens} tokens, not less than the aligned whole image's "

@@ -4,37 +4,46 @@ from __future__ import annotations
 
 from .._imageio import encode_image, pad_image, resize
 from ..codecs import Replacement
+from ..costs import CostModel
 from ..router.policy import DEFAULT_POLICY, RoutingPolicy
 from ..tiling import Alignment, align
 from ..types import Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 from .full_low import per_image_details
 
-__all__ = ["PreserveApplier", "aligned_whole", "lossless_level"]
+__all__ = ["PreserveApplier", "aligned_whole", "lossless_level", "whole_image_tokens"]
 
 
-def aligned_whole(ctx: ApplyContext) -> Alignment:
-    """The whole image tile-aligned as PRESERVE sends it (padded where that is billed fewer tiles)."""
+def aligned_whole(ctx: ApplyContext, mode: str | None = None) -> Alignment:
+    """The whole image tile-aligned as PRESERVE sends it (padded where that is billed fewer tiles),
+    in the request's alignment mode or ``mode``."""
     d = ctx.decoded
     return align(
         d.width,
         d.height,
         ctx.cost_model,
         ctx.detail,
-        mode=ctx.alignment,
+        mode=mode or ctx.alignment,
         max_downscale=ctx.max_downscale,
         pad=True,
     )
 
 
-def lossless_level(ctx: ApplyContext) -> str | None:
-    """The cheaper detail level PRESERVE sends the image at, seeing every pixel, where the request's
-    format sets detail per image (:meth:`~headroom_core.costs.CostModel.lossless_detail`)."""
+def lossless_level(
+    model: CostModel, size: tuple[int, int], detail: str | None, per_image: bool
+) -> str | None:
+    """The cheaper detail level at which the provider still sees every pixel of an image of
+    ``size`` (:meth:`~headroom_core.costs.CostModel.lossless_detail`), where the request's format
+    sets detail per image (``per_image``) and the model takes it per image; else ``None``."""
+    level = model.lossless_detail(*size, detail) if per_image else None
+    return level if level is not None and level in per_image_details(model) else None
+
+
+def whole_image_tokens(ctx: ApplyContext) -> int:
+    """What PRESERVE bills for the whole image: at its lossless level, else tile-aligned."""
     d = ctx.decoded
-    low = ctx.cost_model.lossless_detail(d.width, d.height, ctx.detail)
-    if low is None or not ctx.detail_settable or low not in per_image_details(ctx.cost_model):
-        return None
-    return low
+    low = lossless_level(ctx.cost_model, d.size, ctx.detail, ctx.detail_settable)
+    return ctx.cost_model.tokens(d.width, d.height, low) if low else aligned_whole(ctx).tokens_after
 
 
 class PreserveApplier(TechniqueApplier):
@@ -65,7 +74,7 @@ class PreserveApplier(TechniqueApplier):
             or body <= 0
         ):
             return plan, ""
-        lossless = align(d.width, d.height, ctx.cost_model, ctx.detail, mode="lossless", pad=True)
+        lossless = aligned_whole(ctx, mode="lossless")
         scale = plan.target_size[0] / d.width
         floor = self.policy.min_legible_text_px
         if body * scale >= floor or plan.target_size == lossless.target_size:
@@ -78,7 +87,7 @@ class PreserveApplier(TechniqueApplier):
 
     def apply(self, ctx: ApplyContext) -> Applied:
         d = ctx.decoded
-        low = lossless_level(ctx)
+        low = lossless_level(ctx.cost_model, d.size, ctx.detail, ctx.detail_settable)
         if low is not None:
             tokens = ctx.cost_model.tokens(d.width, d.height, low)
             return Applied(
