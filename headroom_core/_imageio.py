@@ -6,10 +6,15 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ._exceptions import UnsupportedImageError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -17,6 +22,7 @@ __all__ = [
     "DecodedImage",
     "background_colour",
     "blank_canvas",
+    "content_mask",
     "decode_image",
     "encode_image",
     "pad_image",
@@ -184,6 +190,19 @@ def background_colour(image: Image.Image) -> tuple[int, int, int]:
     keys, counts = np.unique((flat[:, 0] << 8) | (flat[:, 1] << 4) | flat[:, 2], return_counts=True)
     top = int(keys[int(np.argmax(counts))])
     return ((top >> 8) * 16 + 8, ((top >> 4) & 15) * 16 + 8, (top & 15) * 16 + 8)
+
+
+#: A pixel is content when it differs from the background by more than this in some channel (0..255).
+CONTENT_MIN_DIFF = 40
+
+
+def content_mask(image: Image.Image, background: tuple[int, int, int]) -> npt.NDArray[np.bool_]:
+    """Where ``image`` is content: its pixels that differ from ``background`` by more than
+    ``CONTENT_MIN_DIFF`` in some channel."""
+    import numpy as np
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    return np.asarray(np.abs(rgb - np.array(background, dtype=np.int16)).max(axis=2) > CONTENT_MIN_DIFF)
 
 
 def blank_canvas(image: Image.Image, size: tuple[int, int]) -> Image.Image:

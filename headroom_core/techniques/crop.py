@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .._exceptions import TechniqueRefusedError
-from .._imageio import background_colour, blank_canvas, encode_image, resize
+from .._imageio import background_colour, blank_canvas, content_mask, encode_image, resize
 from ..codecs import Replacement
 from ..costs import CostModel
 from ..tiling import align
@@ -288,22 +288,11 @@ def _fewer_tiles(plan: CropPlan, width: int, height: int, model: CostModel, deta
 #: Content closer than this many text-line heights to a crop edge is taken in (a panel's value below
 #: its label, a caption under a figure): a crop must not cut through what it is about.
 CONTENT_GAP_LINES = 2.5
-#: A pixel is content when it differs from the region's own background by more than this (0..255).
-CONTENT_MIN_DIFF = 40
 #: Growth stops (and the located box is kept as is) beyond this many times its area, or a quarter
 #: of the image: on a dense page everything touches everything.
 CONTENT_MAX_GROWTH = 6.0
 #: A frame at most this many pixels thick is a rule (a plot's or a panel's border), not a filled bar.
 FRAME_RULE_MAX_PX = 4
-
-
-def _content(image: Image.Image, background: tuple[int, int, int]) -> npt.NDArray[np.bool_]:
-    """Where ``image`` is content: its pixels that differ from ``background`` by more than
-    ``CONTENT_MIN_DIFF`` in some channel."""
-    import numpy as np
-
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    return np.asarray(np.abs(rgb - np.array(background, dtype=np.int16)).max(axis=2) > CONTENT_MIN_DIFF)
 
 
 def grow_to_content(image: Image.Image, box: Box, line_height: float | None = None) -> Box:
@@ -324,7 +313,7 @@ def grow_to_content(image: Image.Image, box: Box, line_height: float | None = No
     )
     probe = Box(box.left - gap, box.top - gap, box.right + gap, box.bottom + gap).clamp(w, h)
     # full resolution: 1-px frames count
-    ink = _content(image, background_colour(image.crop(probe.as_tuple())))
+    ink = content_mask(image, background_colour(image.crop(probe.as_tuple())))
     H, W = ink.shape
     left, top_, right, bottom = box.left, box.top, box.right, box.bottom
     g = gap
@@ -500,7 +489,7 @@ def fold_line(
     if band_bottom <= band_top:
         return plan
     cut = image.crop(box.as_tuple())
-    band = _content(cut, background_colour(cut))[band_top - box.top : band_bottom - box.top]
+    band = content_mask(cut, background_colour(cut))[band_top - box.top : band_bottom - box.top]
     blank = ~np.asarray(band.any(axis=0))
     min_gap = max(3, round(FOLD_MIN_GAP_LINE_HEIGHTS * line_h))
     ink_x = np.flatnonzero(~blank)
