@@ -143,16 +143,20 @@ class Reader:
         return self._lines[k]
 
     def heights(self, image: Image.Image, answer: str) -> list[float]:
-        """Median line height of every occurrence of ``answer`` in ``image`` (empty: not found)."""
+        """Median line height of every occurrence of ``answer`` in ``image`` (empty: not found):
+        the default engine's, and the sparse mode's too where the default finds none at least
+        :data:`MIN_SEEN_LINE_PX` tall (it may read a page's small breadcrumb and run the same words,
+        set large below the page, into the text above them)."""
         want = norm(answer)
         if not want:
             return []
         key = _pixels_key(image)
+        found: list[float] = []
         for engine in self.engines:
-            found = _answer_heights(self._read(engine, image, key), want)
-            if found:
-                return found
-        return []
+            found += _answer_heights(self._read(engine, image, key), want)
+            if found and max(found) >= MIN_SEEN_LINE_PX:
+                break
+        return found
 
     def height(self, image: Image.Image, answer: str) -> float | None:
         """The tallest occurrence of ``answer`` in ``image`` (``None``: not found)."""
