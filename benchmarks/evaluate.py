@@ -310,7 +310,8 @@ def request(provider: str, data: bytes, question: str) -> Any:
 class Forced(Router):
     """The default router's decision (signals, region) with its technique replaced: the oracle's
     way of applying every technique through our own appliers. A CROP without a region asks the
-    default locator for one."""
+    default locator for one; a FULL_LOW keeps a region only where the router put it beside the low
+    view (fusion rule 3c)."""
 
     name = "forced"
 
@@ -324,6 +325,11 @@ class Forced(Router):
     ) -> RouteDecision:
         decision = self.base.decide(image, query, cost_model, detail)
         region: Box | None = decision.region
+        if self.technique is Technique.FULL_LOW and Technique.FULL_LOW not in (
+            decision.technique,
+            decision.fallback,
+        ):
+            region = None  # a region beside the low view is the title rule 3c chose, not a crop's
         if self.technique is Technique.CROP and region is None:
             found = self.locator.locate(image, query, decision.image_signals)
             region = found.box if found is not None else None

@@ -594,11 +594,12 @@ class ImageCompressor:
             refused = str(exc)
         second = decision.fallback
         if second is not Technique.PRESERVE and second in self.allowed:
-            # the router's own second choice for a refusal (fusion rules 2f and 4c: the crop's region)
+            # the router's own second choice for a refusal (fusion rules 2f and 4c)
             chosen = decision.with_technique(
                 second,
                 f"{refused}; sent as {second.value}, the router's fallback",
-                region=decision.region if second is Technique.CROP else None,
+                # CROP: the crop's region; FULL_LOW: the title kept beside the low view (rule 3c)
+                region=decision.region if second in (Technique.CROP, Technique.FULL_LOW) else None,
             )
             try:
                 return chosen, self._appliers[second].apply(context(chosen))

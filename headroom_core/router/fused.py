@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ..types import RouteDecision
+from ..types import Box, RouteDecision
 from ._base import LocatedRegion, QueryClassifier, RegionLocator, Router
 from .fusion import fuse, query_names_graphic
 from .policy import DEFAULT_POLICY, RoutingPolicy
@@ -59,7 +59,8 @@ class FusedRouter(Router):
         self, image: Image.Image, query: str, cost_model: CostModel, detail: str | None
     ) -> RouteDecision:
         from ..techniques.crop import plan_image_crop
-        from ..techniques.full_low import plan_full_low
+        from ..techniques.full_low import plan_full_low, plan_low_inset
+        from ..techniques.preserve import lossless_level
 
         prediction = self.classifier.predict(query)
         signals = self.analyzer.analyze(image)
@@ -70,6 +71,18 @@ class FusedRouter(Router):
         def locate() -> LocatedRegion | None:
             return None if locator is None else locator.locate(image, query, signals)
 
+        def box_tokens(box: Box) -> int:
+            # the cheapest crop of the box: at its own size, at the lossless level where one shows
+            # all of it (OpenAI: a crop within 512x512 at detail low)
+            level = lossless_level(cost_model, (box.width, box.height), detail, per_image=True)
+            return cost_model.cost(box.width, box.height, level or detail).tokens
+
+        whole = cost_model.cost(image.width, image.height, detail).tokens
+
+        def inset(box: Box) -> tuple[int, float] | None:
+            plan = plan_low_inset(image, box, cost_model, detail)
+            return None if plan is None or plan.tokens >= whole else (plan.tokens, plan.inset_scale)
+
         return fuse(
             query_prediction=prediction.technique,
             query_confidence=prediction.confidence,
@@ -77,7 +90,7 @@ class FusedRouter(Router):
             signals=signals,
             low_view_scale=low.view_scale,
             low_view_tokens=low.tokens,
-            crop_tokens=lambda box: cost_model.cost(box.width, box.height, detail).tokens,
+            crop_tokens=box_tokens,
             crop_plan_tokens=lambda box: plan_image_crop(image, box, cost_model, detail, lines=lines).tokens,
             locate=locate,
             router=f"{prediction.classifier}+{signals.analyzer}",
@@ -87,4 +100,5 @@ class FusedRouter(Router):
             query_asks_topic=locator is not None and locator.asks_topic(query),
             locate_title=None if locator is None else (lambda: locator.locate_title(image, signals)),
             query_names_graphic=query_names_graphic(query),
+            low_view_inset=inset,
         )

@@ -47,7 +47,17 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    (``has_small_details``). 3b. A text-dominated image that is not a graphic is then sent as its
    text (its gist is its text; the applier still refuses text dearer than the image), anything
    else is kept (PRESERVE: a chart's gist is in its pixels). Small detail alone does not
-   refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist.
+   refuse FULL_LOW on a photo or a chart: it does not carry a scene's gist. 3c. Before that, where
+   the low view would lose the title (or headline), the low view goes with that line beside it at
+   up to full resolution, on one canvas no larger than the view's own
+   (:func:`~headroom_core.techniques.full_low.plan_low_inset`: gpt-4o's 85-token ``low`` view of a
+   chart with its 14 px title at 14 px): when the line stays ``title_min_low_view_px`` tall there
+   (or is at full resolution). A graphic's line is its located title; another image's is its
+   headline, only when that is a title (``headline_min_body_ratio`` times the body text, no other
+   line as tall): the located title where that holds it, or on an image that is not text-dominated
+   (a dialog) its tallest line. The same view serves rule 2e/2f's gist reading (with the headline
+   even on a graphic) and rule 2g's topic, when it costs at most ``1 / title_low_view_text_margin``
+   of the page's text.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE. 4b. When the
    text the analyzer measured inside that region stays at least ``min_legible_text_px`` tall in the
    low view, and the low view costs fewer tokens than the crop would, the low view is sent instead
@@ -120,14 +130,21 @@ def _text_tokens_estimate(signals: ImageSignals) -> float | None:
     return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS if chars > 0 else None
 
 
-def _heights_inside(region: LocatedRegion, signals: ImageSignals) -> list[int]:
-    """The heights of the text lines the analyzer measured with their centre in the region."""
-    box = region.box
+def _heights_inside(region: LocatedRegion | None, signals: ImageSignals, at_least: float = 0.0) -> list[int]:
+    """The heights (``at_least`` tall) of the text lines the analyzer measured with their centre in
+    the region (``None``: anywhere)."""
+    box = region.box if region is not None else None
     return [
         tl.box.height
         for tl in signals.text_lines
-        if box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
-        and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
+        if tl.box.height >= at_least
+        and (
+            box is None
+            or (
+                box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
+                and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
+            )
+        )
     ]
 
 
@@ -344,6 +361,77 @@ def _title_crop_cheaper(
     )
 
 
+def _headline_line(signals: ImageSignals) -> LocatedRegion | None:
+    """The text line the analyzer measured as the image's headline (``headline_text_height_px``:
+    its tallest text-shaped line), the topmost of equals; ``None`` without one."""
+    tallest = signals.evidence.get("headline_text_height_px")
+    if not isinstance(tallest, int | float):
+        return None
+    lines = [
+        tl.box
+        for tl in signals.text_lines
+        if tl.box.height >= tallest - 0.5 and tl.box.width >= 2 * tl.box.height
+    ]
+    if not lines:
+        return None
+    box = min(lines, key=lambda b: (b.top, b.left))
+    return LocatedRegion(box, 1.0, "its headline (the tallest text line)")
+
+
+def _title_inset(
+    title: LocatedRegion | None,
+    signals: ImageSignals | None,
+    low_view_inset: Callable[[Box], tuple[int, float] | None] | None,
+    policy: RoutingPolicy,
+    *,
+    headline: bool,
+) -> tuple[LocatedRegion, int, float] | None:
+    """Rule 3c: the line kept beside the low view, the tokens of both, and how tall the line's text
+    is there; or ``None`` where it would not stay legible (under ``title_min_low_view_px`` unless
+    at full resolution) or does not fit. A graphic's line is its located title. Any other text
+    image's (``headline``) is its headline, when that is a title (``headline_min_body_ratio``
+    times its body text) and no other line is as tall (one of a reference page's section headings
+    is not its title): the located title where that holds it, else, on an image that is not
+    text-dominated, the tallest line."""
+    if signals is None or low_view_inset is None:
+        return None
+    if title is not None and title.confidence < policy.crop_min_region_confidence:
+        title = None
+    if headline:
+        tallest = signals.evidence.get("headline_text_height_px")
+        body = signals.evidence.get("median_text_height_px")
+        if not isinstance(tallest, int | float) or not isinstance(body, int | float):
+            return None
+        if tallest < policy.headline_min_body_ratio * body:
+            return None  # no title: a page's gist is then its text, and a form's its look
+        holds = (
+            title is not None
+            and max(_heights_inside(title, signals), default=0)
+            >= policy.title_crop_min_headline_fraction * tallest
+        )
+        if not holds:
+            # A page's tallest "line" may be a table row or merged lines: only its located title
+            # stands for it; a dialog's or a desktop's tallest line is its heading.
+            title = None if _not_text_dominated(signals, policy) is None else _headline_line(signals)
+    if title is None:
+        return None
+    heights = _heights_inside(title, signals)
+    if not heights:
+        return None
+    as_tall = 0.9 * max(heights)
+    elsewhere = len(_heights_inside(None, signals, as_tall)) - len(_heights_inside(title, signals, as_tall))
+    if headline and elsewhere > 0:
+        return None  # one of several headings (a reference page's sections): not the image's title
+    planned = low_view_inset(title.box)
+    if planned is None:
+        return None
+    tokens, scale = planned
+    px = min(heights) * scale
+    if px < policy.title_min_low_view_px and scale < 1.0:
+        return None
+    return title, tokens, px
+
+
 def fuse(
     *,
     query_prediction: Technique,
@@ -362,6 +450,7 @@ def fuse(
     query_asks_topic: bool = False,
     locate_title: Callable[[], LocatedRegion | None] | None = None,
     query_names_graphic: bool = False,
+    low_view_inset: Callable[[Box], tuple[int, float] | None] | None = None,
 ) -> RouteDecision:
     """Apply the fusion rules; ``locate`` is called only when a region is needed, at most once.
 
@@ -376,7 +465,10 @@ def fuse(
     (:meth:`~._base.RegionLocator.asks_topic`, with ``locate_title``) rule 2g. ``locate_title``
     (:meth:`~._base.RegionLocator.locate_title`, called at most once) lets rule 3 judge a graphic's
     low view by its title; ``query_names_graphic`` (:func:`query_names_graphic`) makes the image a
-    graphic for rule 3 whatever its share of text.
+    graphic for rule 3 whatever its share of text. ``low_view_inset`` (the tokens of the low view
+    with a box beside it, and the box's scale there:
+    :func:`~headroom_core.techniques.full_low.plan_low_inset`; ``None`` where it does not fit or
+    costs as much as the image) enables rule 3c.
     """
     probs = MappingProxyType(dict(query_probabilities or {}))
     # each locator call at most once per decision
@@ -403,6 +495,7 @@ def fuse(
         region: LocatedRegion | None = None,
         confidence_of: LocatedRegion | None = None,
         fallback: Technique = Technique.PRESERVE,
+        beside: LocatedRegion | None = None,
     ) -> RouteDecision:
         if technique is query_prediction:
             confidence = query_confidence
@@ -421,7 +514,7 @@ def fuse(
             image_signals=signals,
             query_prediction=query_prediction,
             query_confidence=query_confidence,
-            region=region.box if region else None,
+            region=region.box if region else (beside.box if beside else None),
             router=router,
             query_probabilities=probs,
             fallback=fallback,
@@ -507,11 +600,45 @@ def fuse(
                     f"the question asks for {asked}, and {title.evidence} says it: {cropped[1]}",
                     title,
                 )
+            # Rule 3c for the topic: the low view with the title beside it, clearly cheaper than text.
+            inset = (
+                _title_inset(title, signals, low_view_inset, policy, headline=True)
+                if query_asks_topic and legible is None
+                else None
+            )
+            text_cost = _text_tokens_estimate(signals)
+            if (
+                inset is not None
+                and text_cost is not None
+                and inset[1] * policy.title_low_view_text_margin <= text_cost
+            ):
+                found, tokens, px = inset
+                return decision(
+                    Technique.FULL_LOW,
+                    f"the question asks for {asked}, and {found.evidence} says it: the low view with "
+                    f"it beside at {px:.1f} px costs {tokens} tokens, against about {text_cost:.0f} for "
+                    "the page's text",
+                    confidence_of=found,
+                    beside=found,
+                )
         # Rules 2e/2f: the classifier's next reading of the question, a gist, where rule 3 allows it.
         gist = probs.get(Technique.FULL_LOW.value, 0.0)
-        gist_allowed = (
-            gist >= policy.gist_fallback_min_probability
-            and _low_view_refusal(signals, low_view_scale, policy, find_title, query_names_graphic) is None
+        gist_refused = _low_view_refusal(signals, low_view_scale, policy, find_title, query_names_graphic)
+        gist_inset = (
+            # the question reads as a text question first: the line beside the view must be the
+            # image's headline, a title, even on a graphic (a sparse reference page looks like one)
+            _title_inset(find_title(), signals, low_view_inset, policy, headline=True)
+            if gist >= policy.gist_fallback_min_probability and gist_refused is not None
+            else None
+        )
+        gist_allowed = gist >= policy.gist_fallback_min_probability and (
+            gist_refused is None or gist_inset is not None
+        )
+        beside = gist_inset[0] if gist_inset is not None else None
+        with_title = (
+            f", with {gist_inset[0].evidence} beside it at {gist_inset[2]:.1f} px (rule 3c)"
+            if gist_inset is not None
+            else ""
         )
         if why is None:
             reason = (
@@ -522,8 +649,9 @@ def fuse(
                 return decision(
                     Technique.TRANSCODE,
                     f"{reason}; if OCR reads it badly, the low version (rule 2f: full_low {gist:.2f}, "
-                    f"not a page of text)",
+                    f"not a page of text){with_title}",
                     fallback=Technique.FULL_LOW,
+                    beside=beside,
                 )
             return decision(Technique.TRANSCODE, reason)
         region = region_once()
@@ -534,7 +662,9 @@ def fuse(
                 Technique.FULL_LOW,
                 f"TRANSCODE refused ({why}) and no text region located; the question may ask for the "
                 f"gist (full_low {gist:.2f} >= gist_fallback_min_probability "
-                f"{policy.gist_fallback_min_probability}) and the low version keeps it{kept()}",
+                f"{policy.gist_fallback_min_probability}) and the low version keeps it"
+                + (with_title or kept()),
+                beside=beside,
             )
         return decision(Technique.PRESERVE, f"TRANSCODE refused ({why}) and no text region located")
 
@@ -548,8 +678,18 @@ def fuse(
             )
         refused = _low_view_refusal(signals, low_view_scale, policy, find_title, query_names_graphic)
         if refused is not None:
-            # Rule 3b: a text-dominated image's gist is its text; a graphic's is in its pixels.
             graphic = signals is not None and _is_graphic(signals, policy, query_names_graphic)
+            # Rule 3c: the low view with the title beside it, where that keeps the title legible.
+            inset = _title_inset(find_title(), signals, low_view_inset, policy, headline=not graphic)
+            if inset is not None:
+                found, tokens, px = inset
+                return decision(
+                    Technique.FULL_LOW,
+                    f"a gist/scene question: the low view alone would not do ({refused}), so "
+                    f"{found.evidence} goes beside it at {px:.1f} px ({tokens} tokens)",
+                    beside=found,
+                )
+            # Rule 3b: a text-dominated image's gist is its text; a graphic's is in its pixels.
             if signals is not None and not graphic and _not_text_dominated(signals, policy) is None:
                 return decision(
                     Technique.TRANSCODE,

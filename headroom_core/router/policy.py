@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_POLICY", "POLICY_VERSION", "RoutingPolicy"]
 
 #: Bumped whenever a default below changes the output for some image: part of the cache key, so
 #: images already sent keep their bytes while new ones follow the new policy.
-POLICY_VERSION = "2026.11.26.14"
+POLICY_VERSION = "2026.11.26.15"
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ class RoutingPolicy:
     #: page's headline: its tallest measured line at least this fraction of the tallest text-shaped
     #: line on the page (a breadcrumb 15 px tall over a 24 px heading was taken for the title).
     title_crop_min_headline_fraction: float = 0.9
+    #: Rule 3c: a text-dominated image's headline stands for its gist beside the low view only when
+    #: it is a title, set at least this many times its body text (the median line): a section
+    #: heading (1.1-1.4x on the evaluation's Debian manuals) names one part of the page, not the page.
+    headline_min_body_ratio: float = 1.5
     #: Rule 2b (TRANSCODE, after OCR): refuse when more than this share of the text area reads with
     #: a line confidence below ``ocr_min_line_confidence`` (a line's confidence is its weakest word's).
     #: Measured on 57 Debian doc pages plus blurred/low-resolution copies: pages read well (word F1
