@@ -54,8 +54,9 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    chart with its 14 px title at 14 px): when the line stays ``title_min_low_view_px`` tall there
    (or is at full resolution). A graphic's line is its located title; another image's is its
    headline, only when that is a title (``headline_min_body_ratio`` times the body text, no other
-   line as tall): the located title where that holds it, or on an image that is not text-dominated
-   (a dialog) its tallest line. The same view serves rule 2e/2f's gist reading (with the headline
+   line as tall): the located title where that holds it, or on an image that is no document (a
+   dialog, ``is_document`` under ``transcode_min_is_document``) its tallest line. The same view
+   serves rule 2e/2f's gist reading (with the headline
    even on a graphic) and rule 2g's topic, when it costs at most ``1 / title_low_view_text_margin``
    of the page's text.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE. 4b. When the
@@ -391,8 +392,8 @@ def _title_inset(
     at full resolution) or does not fit. A graphic's line is its located title. Any other text
     image's (``headline``) is its headline, when that is a title (``headline_min_body_ratio``
     times its body text) and no other line is as tall (one of a reference page's section headings
-    is not its title): the located title where that holds it, else, on an image that is not
-    text-dominated, the tallest line."""
+    is not its title): the located title where that holds it, else, on an image that is no
+    document (``is_document`` under ``transcode_min_is_document``), the tallest line."""
     if signals is None or low_view_inset is None:
         return None
     if title is not None and title.confidence < policy.crop_min_region_confidence:
@@ -411,8 +412,10 @@ def _title_inset(
         )
         if not holds:
             # A page's tallest "line" may be a table row or merged lines: only its located title
-            # stands for it; a dialog's or a desktop's tallest line is its heading.
-            title = None if _not_text_dominated(signals, policy) is None else _headline_line(signals)
+            # stands for it; the tallest line of an image that is no document (a dialog, a
+            # desktop) is its heading.
+            page = signals.is_document >= policy.transcode_min_is_document
+            title = None if page else _headline_line(signals)
     if title is None:
         return None
     heights = _heights_inside(title, signals)

@@ -41,8 +41,10 @@ INSET_GAP_PX = 6
 INSET_GAP_HEIGHTS = 0.5
 #: The inset keeps this fraction of its ink's height as a margin (2 to 8 px).
 INSET_MARGIN = 0.25
-#: The inset takes in content on its own rows closer than this many times its height.
+#: The inset takes in content on its own rows closer than this many times its height, as long
+#: as that leaves it at most this many times its own width.
 INSET_JOIN_HEIGHTS = 1.5
+INSET_MAX_JOIN_GROWTH = 2.0
 #: The low view shrinks to make room for the inset down to this fraction of its own scale, no further,
 #: in this many steps (a provider that downscales the canvas would shrink the inset with it).
 INSET_MIN_VIEW_FRACTION = 0.75
@@ -147,8 +149,8 @@ class InsetPlan:
 def _ink(image: Image.Image, region: Box) -> Box | None:
     """``region`` trimmed to its content (what differs from its background), grown along its own
     band of rows over content closer than ``INSET_JOIN_HEIGHTS`` of its height (the rest of a
-    heading whose first word, a link in another colour, the locator took for another line), with a
-    small margin."""
+    heading whose first word, a link in another colour, the locator took for another line) unless
+    that more than doubles it (a desktop's top bar of clock and icons), with a small margin."""
     import numpy as np
 
     w, h = image.size
@@ -164,6 +166,7 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
     top, bottom = box.top + int(rows[0]), box.top + int(rows[-1]) + 1
     band = np.asarray(content_mask(image.crop((0, top, w, bottom)), background).any(axis=0))
     left, right = box.left + int(cols[0]), box.left + int(cols[-1]) + 1
+    ink = (left, right)
     join = max(4, round(INSET_JOIN_HEIGHTS * (bottom - top)))
     while True:
         near = np.flatnonzero(band[max(0, left - join) : left])
@@ -175,6 +178,8 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
         if not near.size:
             break
         right = right + int(near[-1]) + 1
+    if right - left > INSET_MAX_JOIN_GROWTH * (ink[1] - ink[0]):
+        left, right = ink  # a row of items (a desktop's top bar), not one line: its own ink only
     margin = max(2, min(8, round(INSET_MARGIN * (bottom - top))))
     return Box(left - margin, top - margin, right + margin, bottom + margin).clamp(w, h)
 

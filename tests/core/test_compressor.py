@@ -458,3 +458,24 @@ def test_abandoned_jobs_are_bounded(openai_request, draw_page, to_png) -> None:
     # Once the backlog drained, new images are processed again.
     comp.compress(openai_request(to_png(draw_page(700, 900)), "transcribe"))
     assert comp.last_result.images[0].technique is Technique.TRANSCODE
+
+
+def test_a_refused_transcode_falls_back_to_the_low_view_with_the_title_beside_it(
+    openai_request, draw_page, to_png
+) -> None:
+    """Fusion rule 2f with 3c: the fallback's low view carries the headline the router put beside it."""
+    from headroom_core.costs import get_cost_model
+    from headroom_core.techniques.full_low import plan_low_inset
+
+    page = draw_page(1024, 1024)
+    heading = Box(40, 30, 600, 80)
+    plan = plan_low_inset(page, heading, get_cost_model("openai", "gpt-4o"), None)
+    assert plan is not None
+    router = FixedRouter(Technique.TRANSCODE, region=heading, fallback=Technique.FULL_LOW)
+    bad_ocr = FakeOcr(["smudged", "unreadable"], confidence=0.2)
+    comp = ImageCompressor("openai", "gpt-4o", router=router, ocr_engine=bad_ocr)
+    comp.compress(openai_request(to_png(page), "what is shown in this screenshot?"))
+    r = comp.last_result.images[0]
+    assert r.technique is Technique.FULL_LOW and "the router's fallback" in r.reason
+    assert r.compressed_tokens == 85 and r.compressed_size == plan.canvas
+    assert r.decision is not None and r.decision.region == heading

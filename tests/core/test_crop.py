@@ -20,7 +20,7 @@ from headroom_core.codecs import find_images
 from headroom_core.costs import get_cost_model
 from headroom_core.locate import QueryRegionLocator
 from headroom_core.ocr import OcrEngine, OcrResult
-from headroom_core.router import FusedRouter, QueryClassifier, QueryPrediction
+from headroom_core.router import FusedRouter, LocatedRegion, QueryClassifier, QueryPrediction, RegionLocator
 from headroom_core.techniques import ApplyContext, CropApplier
 from headroom_core.techniques.crop import expand_to_lines, pad_box, plan_crop, snap_box
 from headroom_core.tiling import align
@@ -479,3 +479,32 @@ def test_a_crop_is_refused_where_the_whole_small_image_goes_cheaper_at_low_detai
     ImageDraw.Draw(img).text((40, 40), "Order ID: 48213", fill="black", font=font(18))
     with pytest.raises(TechniqueRefusedError, match="not less than the aligned whole image's 85"):
         CropApplier().apply(context(img, Box(40, 40, 200, 60)))
+
+
+class _FixedLocator(RegionLocator):
+    name = "fixed"
+
+    def __init__(self, region: LocatedRegion) -> None:
+        self.region = region
+
+    def locate(self, image: Image.Image, query: str, signals: ImageSignals | None) -> LocatedRegion | None:
+        return self.region
+
+
+def test_an_axis_label_is_cropped_when_its_crop_costs_what_the_low_view_costs() -> None:
+    """Rule 4b weighs the low view against the cheapest crop. On gpt-4o a crop within 512x512 goes at
+    detail low (85 tokens, not the 255 of one tile): the low view is not cheaper, the label is cropped
+    at full resolution rather than sent at 0.85x."""
+    img = Image.new("RGB", (800, 600), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle((80, 40, 760, 520), outline="black")
+    d.line([(80 + k * 10, 500 - (k * 53) % 400) for k in range(68)], fill=(200, 40, 40), width=2)
+    label = "Time (sec)"
+    x0, y0, x1, y1 = (int(v) for v in d.textbbox((360, 550), label, font=font(20)))
+    d.text((360, 550), label, font=font(20), fill="black")
+    region = LocatedRegion(Box(x0 - 6, y0 - 6, x1 + 6, y1 + 6), 0.8, "the x-axis label")
+    router = FusedRouter(AlwaysCrop(), analyzer=EmbeddedImageAnalyzer(), locator=_FixedLocator(region))
+    gpt4o = get_cost_model("openai", "gpt-4o")
+    decision = router.decide(img, "What is the label of the x axis?", gpt4o, None)
+    assert decision.technique is Technique.CROP and decision.region == region.box, decision.reason
+    assert gpt4o.cost(region.box.width, region.box.height, None).tokens == 255  # the old lower bound

@@ -683,3 +683,156 @@ def test_decision_carries_query_prediction_and_signals(tech: Technique) -> None:
     assert d.query_prediction is tech and d.query_confidence == 0.8
     assert d.image_signals is sig and d.signals is sig
     assert d.router == "test" and d.reason
+
+
+# --------------------------------------------------------------------------- rule 3c: the title beside
+
+
+def _inset_gist(
+    sig: ImageSignals,
+    title: LocatedRegion | None,
+    inset: tuple[int, float] | None,
+    *,
+    pred: Technique = Technique.FULL_LOW,
+    scale: float = 0.4,
+    topic: bool = False,
+    probs: dict[str, float] | None = None,
+) -> tuple[RouteDecision, list[Box]]:
+    asked: list[Box] = []
+
+    def low_view_inset(box: Box) -> tuple[int, float] | None:
+        asked.append(box)
+        return inset
+
+    d = fuse(
+        query_prediction=pred,
+        query_confidence=0.9 if probs is None else max(probs.values()),
+        query_probabilities=probs,
+        signals=sig,
+        low_view_scale=scale,
+        low_view_tokens=85,
+        locate=lambda: None,
+        locate_title=lambda: title,
+        router="test",
+        query_asks_topic=topic,
+        low_view_inset=low_view_inset,
+    )
+    return d, asked
+
+
+def _chart_signals(title_box: Box, *others: Box) -> ImageSignals:
+    lines = (title_box, *others)
+    return ImageSignals(
+        0.92,
+        0.1,
+        0.3,
+        0.9,
+        analyzer="test",
+        text_lines=tuple(TextLine(b, "", 0.9) for b in lines),
+        evidence={
+            "background_uniformity": 0.98,
+            "text_line_count": len(lines),
+            "text_area_fraction": 0.008,
+            "headline_text_height_px": max(b.height for b in lines),
+            "median_text_height_px": 14,
+        },
+    )
+
+
+def test_rule3c_a_charts_gist_goes_as_the_low_view_with_its_title_beside_it() -> None:
+    """A chart whose 14 px title would be 5.6 px in the low view: the view with the title at full
+    size beside it (85 tokens), where it fits; else the image is kept, as rule 3 says."""
+    title_box = Box(573, 25, 708, 39)
+    title = LocatedRegion(title_box, 0.7, "the title (the topmost text line)")
+    chart = _chart_signals(title_box, Box(100, 900, 130, 914))  # a tick label as tall: a chart's
+    d, asked = _inset_gist(chart, title, (85, 1.0))
+    assert d.technique is Technique.FULL_LOW and d.region == title_box and asked == [title_box]
+    assert "5.6 px" in d.reason and "beside it at 14.0 px (85 tokens)" in d.reason
+    assert _inset_gist(chart, title, None)[0].technique is Technique.PRESERVE  # no room for it
+    # the inset itself shrunk: 14 px x 0.9 = 12.6 px, under the floor a title keeps
+    assert _inset_gist(chart, title, (85, 0.9))[0].technique is Technique.PRESERVE
+    assert _inset_gist(chart, title, (85, 0.93))[0].technique is Technique.FULL_LOW  # 13.0 px
+    assert _inset_gist(chart, None, (85, 1.0))[0].technique is Technique.PRESERVE  # no title found
+    weak = LocatedRegion(title_box, POLICY.crop_min_region_confidence - 0.1, "a guess")
+    assert _inset_gist(chart, weak, (85, 1.0))[0].technique is Technique.PRESERVE
+    # legible in the low view anyway: the plain low view, nothing beside it
+    d, asked = _inset_gist(chart, title, (85, 1.0), scale=0.9)
+    assert d.technique is Technique.FULL_LOW and d.region is None and asked == []
+
+
+def _dialog(headline: Box, *lines: Box, is_document: float = 0.4) -> ImageSignals:
+    all_lines = (headline, *lines)
+    return ImageSignals(
+        0.99,
+        is_document,
+        0.3,
+        0.9,
+        analyzer="test",
+        text_lines=tuple(TextLine(b, "", 0.9) for b in all_lines),
+        evidence={
+            "text_area_fraction": 0.05,
+            "headline_text_height_px": headline.height,
+            "median_text_height_px": 11,
+        },
+    )
+
+
+def test_rule3c_a_dialogs_headline_goes_beside_the_view_only_when_it_is_a_title() -> None:
+    heading = Box(20, 40, 220, 64)  # 24 px over 11 px labels
+    labels = [Box(20, 80 + 20 * k, 200, 91 + 20 * k) for k in range(8)]
+    dialog = _dialog(heading, *labels)
+    bar = LocatedRegion(Box(0, 0, 300, 12), 0.6, "the title (the topmost text line)")  # holds no headline
+    d, asked = _inset_gist(dialog, bar, (85, 1.0), scale=0.3)  # 24 px -> 7.2 px
+    assert d.technique is Technique.FULL_LOW and d.region == heading and asked == [heading]
+    assert "its headline (the tallest text line)" in d.reason
+    # a headline barely taller than the labels is no title: the image is kept
+    flat = _dialog(Box(20, 40, 220, 55), *labels)  # 15 px: 1.36x
+    assert _inset_gist(flat, bar, (85, 1.0), scale=0.3)[0].technique is Technique.PRESERVE
+    # one of several headings as tall (a reference page's sections): not its title
+    sections = _dialog(heading, Box(20, 300, 220, 324), *labels)
+    assert _inset_gist(sections, bar, (85, 1.0), scale=0.3)[0].technique is Technique.PRESERVE
+
+
+def test_rule3c_a_pages_tallest_line_is_not_taken_for_its_title() -> None:
+    """A text-dominated page whose located title does not hold the headline: its tallest "line"
+    may be a table row or merged lines, so nothing goes beside the view; its text goes (3b)."""
+    heading = Box(20, 40, 520, 76)
+    body = [Box(20, 100 + 20 * k, 900, 114 + 20 * k) for k in range(30)]
+    page = _dialog(heading, *body, is_document=0.95)
+    page = replace(page, evidence={**page.evidence, "text_area_fraction": 0.35, "median_text_height_px": 14})
+    crumb = LocatedRegion(Box(0, 0, 900, 14), 0.78, "the title (the topmost large text)")
+    d, asked = _inset_gist(page, crumb, (85, 1.0), scale=0.3)
+    assert d.technique is Technique.TRANSCODE and asked == []
+    held = LocatedRegion(Box(10, 35, 530, 80), 0.78, "the title (the topmost large text)")
+    d, _ = _inset_gist(page, held, (85, 1.0), scale=0.3)
+    assert d.technique is Technique.FULL_LOW and d.region == held.box
+
+
+def test_rule3c_serves_the_topic_of_a_page_and_the_gist_reading_of_a_text_question() -> None:
+    page, title, _, _ = _docs_page()
+    page = replace(page, evidence={**page.evidence, "median_text_height_px": 14})
+    # "What is this page about?": 36 px -> 10.8 px in the low view; beside it, at full size
+    d, _ = _inset_gist(page, title, (85, 1.0), pred=Technique.TRANSCODE, scale=0.3, topic=True)
+    assert d.technique is Technique.FULL_LOW and d.region == title.box
+    assert "what the page is about" in d.reason and "85 tokens" in d.reason
+    # the view with the title beside it is not clearly cheaper than the page's text: the text
+    d, _ = _inset_gist(page, title, (900, 1.0), pred=Technique.TRANSCODE, scale=0.3, topic=True)
+    assert d.technique is Technique.TRANSCODE
+    # rule 2f: a dialog's text question whose OCR may read badly; its fallback carries the headline
+    heading_box = Box(20, 40, 220, 64)
+    dialog = _dialog(heading_box, *[Box(20, 80 + 20 * k, 200, 91 + 20 * k) for k in range(8)])
+    dialog = replace(dialog, evidence={**dialog.evidence, "text_area_fraction": 0.3})
+    probs = {"transcode": 0.5, "full_low": 0.4, "preserve": 0.05, "crop": 0.05}
+    named = LocatedRegion(Box(15, 35, 225, 69), 0.6, "the title (the topmost large text)")
+    d, _ = _inset_gist(dialog, named, (85, 1.0), pred=Technique.TRANSCODE, scale=0.3, probs=probs)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.FULL_LOW
+    assert d.region == named.box and "rule 3c" in d.reason
+    # no title located: a dialog (no document) has its tallest line beside the view; a document's
+    # tallest "line" may be a table row, so nothing is
+    d, _ = _inset_gist(dialog, None, (85, 1.0), pred=Technique.TRANSCODE, scale=0.3, probs=probs)
+    assert d.fallback is Technique.FULL_LOW and d.region == heading_box
+    form = replace(dialog, is_document=POLICY.transcode_min_is_document + 0.05)
+    d, _ = _inset_gist(form, None, (85, 1.0), pred=Technique.TRANSCODE, scale=0.3, probs=probs)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.PRESERVE and d.region is None
+    d, _ = _inset_gist(dialog, named, None, pred=Technique.TRANSCODE, scale=0.3, probs=probs)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.PRESERVE and d.region is None
