@@ -441,6 +441,25 @@ def gist_with_title(sig: ImageSignals, scale: float, title_box: Box, *, named: b
     )
 
 
+def _chart_signals(*lines: Box, uniformity: float = 0.98) -> ImageSignals:
+    """A chart's signals: these text lines (its title among them) on a uniform background."""
+    return ImageSignals(
+        0.92,
+        0.1,
+        0.3,
+        0.9,
+        analyzer="test",
+        text_lines=tuple(TextLine(b, "", 0.9) for b in lines),
+        evidence={
+            "background_uniformity": uniformity,
+            "text_line_count": len(lines),
+            "text_area_fraction": 0.008,
+            "headline_text_height_px": max(b.height for b in lines),
+            "median_text_height_px": 14,
+        },
+    )
+
+
 def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
     """A chart: text on a uniform background. Its one detected line is its 14 px title, not
     incidental text; a rotated axis label 40 px tall is not its headline."""
@@ -450,21 +469,7 @@ def test_rule3_a_charts_gist_is_judged_by_its_title() -> None:
     def chart_gist(
         scale: float, uniformity: float = 0.98, lines: tuple[Box, ...] = (title_box,)
     ) -> RouteDecision:
-        sig = ImageSignals(
-            0.92,
-            0.1,
-            0.3,
-            0.9,
-            analyzer="test",
-            text_lines=tuple(TextLine(b, "", 0.9) for b in lines),
-            evidence={
-                "background_uniformity": uniformity,
-                "text_line_count": len(lines),
-                "text_area_fraction": 0.008,
-                "headline_text_height_px": max(b.height for b in lines),
-            },
-        )
-        return gist_with_title(sig, scale, title_box)
+        return gist_with_title(_chart_signals(*lines, uniformity=uniformity), scale, title_box)
 
     d = chart_gist(0.85)  # 14 px -> 11.9 px
     assert d.technique is Technique.FULL_LOW and "its title" in d.reason and "11.9 px" in d.reason
@@ -718,25 +723,6 @@ def _inset_gist(
         low_view_inset=low_view_inset,
     )
     return d, asked
-
-
-def _chart_signals(title_box: Box, *others: Box) -> ImageSignals:
-    lines = (title_box, *others)
-    return ImageSignals(
-        0.92,
-        0.1,
-        0.3,
-        0.9,
-        analyzer="test",
-        text_lines=tuple(TextLine(b, "", 0.9) for b in lines),
-        evidence={
-            "background_uniformity": 0.98,
-            "text_line_count": len(lines),
-            "text_area_fraction": 0.008,
-            "headline_text_height_px": max(b.height for b in lines),
-            "median_text_height_px": 14,
-        },
-    )
 
 
 def test_rule3c_a_charts_gist_goes_as_the_low_view_with_its_title_beside_it() -> None:
