@@ -56,9 +56,9 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    headline, only when that is a title (``headline_min_body_ratio`` times the body text, no other
    line as tall): the located title where that holds it, or on an image that is no document (a
    dialog, ``is_document`` under ``transcode_min_is_document``) its tallest line. The same view
-   serves rule 2e/2f's gist reading (with the headline
-   even on a graphic) and rule 2g's topic, when it costs at most ``1 / title_low_view_text_margin``
-   of the page's text.
+   serves rule 2e/2f's gist reading (with the headline even on a graphic) and rule 2g (the topic,
+   and the title alone where it costs less than the title's crop), when it costs at most
+   ``1 / title_low_view_text_margin`` of the page's text.
 4. CROP needs a located region with ``crop_min_region_confidence``; else PRESERVE. 4b. When the
    text the analyzer measured inside that region stays at least ``min_legible_text_px`` tall in the
    low view, and the low view costs fewer tokens than the crop would, the low view is sent instead
@@ -597,30 +597,33 @@ def fuse(
                     f"the question asks for {asked}, and {legible}",
                     confidence_of=title,
                 )
-            if cropped is not None and title is not None:
+            # Rule 3c: else the low view with the title beside it, clearly cheaper than the text and
+            # cheaper than the title's crop alone (which shows it at full resolution).
+            inset = (
+                _title_inset(title, signals, low_view_inset, policy, headline=True)
+                if legible is None
+                else None
+            )
+            text_cost = _text_tokens_estimate(signals)
+            if inset is not None and (
+                text_cost is None or inset[1] * policy.title_low_view_text_margin > text_cost
+            ):
+                inset = None
+            if inset is not None and cropped is not None and cropped[0] <= inset[1]:
+                inset = None
+            if inset is None and cropped is not None and title is not None:
                 return decision(
                     Technique.CROP,
                     f"the question asks for {asked}, and {title.evidence} says it: {cropped[1]}",
                     title,
                 )
-            # Rule 3c for the topic: the low view with the title beside it, clearly cheaper than text.
-            inset = (
-                _title_inset(title, signals, low_view_inset, policy, headline=True)
-                if query_asks_topic and legible is None
-                else None
-            )
-            text_cost = _text_tokens_estimate(signals)
-            if (
-                inset is not None
-                and text_cost is not None
-                and inset[1] * policy.title_low_view_text_margin <= text_cost
-            ):
+            if inset is not None and text_cost is not None:
                 found, tokens, px = inset
                 return decision(
                     Technique.FULL_LOW,
                     f"the question asks for {asked}, and {found.evidence} says it: the low view with "
                     f"it beside at {px:.1f} px costs {tokens} tokens, against about {text_cost:.0f} for "
-                    "the page's text",
+                    "the page's text" + (f" and {cropped[0]} for its crop" if cropped is not None else ""),
                     confidence_of=found,
                     beside=found,
                 )

@@ -822,3 +822,31 @@ def test_rule3c_serves_the_topic_of_a_page_and_the_gist_reading_of_a_text_questi
     assert d.technique is Technique.TRANSCODE and d.fallback is Technique.PRESERVE and d.region is None
     d, _ = _inset_gist(dialog, named, None, pred=Technique.TRANSCODE, scale=0.3, probs=probs)
     assert d.technique is Technique.TRANSCODE and d.fallback is Technique.PRESERVE and d.region is None
+
+
+def test_rule3c_the_title_alone_goes_beside_the_low_view_when_that_costs_less_than_its_crop() -> None:
+    """ "What does the main heading say?" where the low view would lose the heading: its crop, or
+    the low view with the heading beside it when that is cheaper (a wide heading: 3 Gemini tiles
+    as a strip, one tile beside the view)."""
+    page, title, _, _ = _docs_page()
+    page = replace(page, evidence={**page.evidence, "median_text_height_px": 14})
+
+    def decide(crop_cost: int, inset: tuple[int, float] | None) -> RouteDecision:
+        return fuse(
+            query_prediction=Technique.TRANSCODE,
+            query_confidence=0.9,
+            signals=page,
+            low_view_scale=0.3,
+            low_view_tokens=258,
+            locate=lambda: title,
+            router="test",
+            crop_plan_tokens=lambda box: crop_cost,
+            query_asks_title=True,
+            low_view_inset=lambda box: inset,
+        )
+
+    d = decide(774, (258, 0.6))  # 36 px x 0.6 = 21.6 px beside the view
+    assert d.technique is Technique.FULL_LOW and d.region == title.box and "774 for its crop" in d.reason
+    assert decide(258, (258, 0.6)).technique is Technique.CROP  # a tie: the crop, at full size
+    assert decide(774, (258, 0.3)).technique is Technique.CROP  # 10.8 px beside it: too small
+    assert decide(774, None).technique is Technique.CROP
