@@ -75,6 +75,11 @@ class Box:
             and other.bottom <= self.bottom + slack
         )
 
+    def contains_centre(self, other: Box) -> bool:
+        """The centre of ``other`` lies in this box (edges included)."""
+        cx, cy = (other.left + other.right) / 2, (other.top + other.bottom) / 2
+        return self.left <= cx <= self.right and self.top <= cy <= self.bottom
+
     def clamp(self, width: int, height: int) -> Box:
         return Box(
             max(0, min(self.left, width)),

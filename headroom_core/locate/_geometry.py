@@ -34,8 +34,7 @@ def center(box: Box) -> tuple[float, float]:
 
 def center_inside(inner: Box, outer: Box) -> bool:
     """Whether the centre of ``inner`` lies in ``outer`` (edges included)."""
-    cx, cy = center(inner)
-    return outer.left <= cx <= outer.right and outer.top <= cy <= outer.bottom
+    return outer.contains_centre(inner)
 
 
 def v_overlap(a: Box, b: Box) -> float:

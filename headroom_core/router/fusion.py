@@ -131,22 +131,9 @@ def _text_tokens_estimate(signals: ImageSignals) -> float | None:
     return chars / _CHARS_PER_TOKEN + _FENCE_TOKENS if chars > 0 else None
 
 
-def _heights_inside(region: LocatedRegion | None, signals: ImageSignals, at_least: float = 0.0) -> list[int]:
-    """The heights (``at_least`` tall) of the text lines the analyzer measured with their centre in
-    the region (``None``: anywhere)."""
-    box = region.box if region is not None else None
-    return [
-        tl.box.height
-        for tl in signals.text_lines
-        if tl.box.height >= at_least
-        and (
-            box is None
-            or (
-                box.left <= (tl.box.left + tl.box.right) / 2 <= box.right
-                and box.top <= (tl.box.top + tl.box.bottom) / 2 <= box.bottom
-            )
-        )
-    ]
+def _heights_inside(region: LocatedRegion, signals: ImageSignals) -> list[int]:
+    """The heights of the text lines the analyzer measured with their centre in the region."""
+    return [tl.box.height for tl in signals.text_lines if region.box.contains_centre(tl.box)]
 
 
 def _smallest_text_inside(region: LocatedRegion, signals: ImageSignals) -> int | None:
@@ -422,8 +409,10 @@ def _title_inset(
     if not heights:
         return None
     as_tall = 0.9 * max(heights)
-    elsewhere = len(_heights_inside(None, signals, as_tall)) - len(_heights_inside(title, signals, as_tall))
-    if headline and elsewhere > 0:
+    elsewhere = any(
+        tl.box.height >= as_tall and not title.box.contains_centre(tl.box) for tl in signals.text_lines
+    )
+    if headline and elsewhere:
         return None  # one of several headings (a reference page's sections): not the image's title
     planned = low_view_inset(title.box)
     if planned is None:
