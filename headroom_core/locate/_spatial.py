@@ -376,6 +376,11 @@ def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     if tallest.height >= 1.25 * med:
         # The topmost of the large lines: a dashboard's big numbers are not its title.
         large = [b for b in lines if b.height >= max(TITLE_LARGE_FRACTION * tallest.height, 1.25 * med)]
+        # A line wholly at the side (a page's search box, a chart's key) is no title when a taller
+        # one stands across the middle: the page's heading under its top bar.
+        side = TITLE_SIDE_FRACTION * layout.width
+        central = [b for b in large if b.left < side]
+        large = [b for b in large if b.left < side or all(c.height <= b.height for c in central)]
         title = min(large, key=lambda b: (b.top, b.left))
         conf, why = 0.78, "the topmost large text"
         above = _centred_line_above(title, lines, layout.width)

@@ -483,6 +483,24 @@ def test_a_title_split_by_its_fonts_is_one_title() -> None:
     assert title is not None and title.box == name, title
 
 
+def test_a_search_box_at_the_side_is_not_the_title_under_it() -> None:
+    # A docs page at 1920x1080: its top bar holds a breadcrumb and, at the right, a search box whose
+    # border makes it taller than the body text; the page's heading (much taller) sits under the bar.
+    img = blank(1920, 1080)
+    body = [Box(264, 150 + 24 * i, 1100, 164 + 24 * i) for i in range(20)]
+    crumb, search = Box(138, 22, 840, 37), Box(1594, 20, 1894, 38)
+    name, rest = Box(266, 86, 396, 115), Box(450, 85, 786, 113)
+    loc = QueryRegionLocator(ocr_engine=None)
+    title = loc.locate_title(img, signals_with([crumb, search, name, rest, *body]))
+    assert title is not None and title.box.contains(name) and title.box.contains(rest), title
+    assert not title.box.contains(search)
+    # a side line as tall as the lines across the middle stays the topmost large text (a top
+    # bar's clock beside a menu of the same size)
+    level = Box(1594, 20, 1894, 49)
+    title = loc.locate_title(img, signals_with([crumb, level, name, rest, *body]))
+    assert title is not None and title.box == level, title
+
+
 def test_top_right_corner_is_the_block_nearest_the_corner() -> None:
     img, boxes = draw_page()
     r = QueryRegionLocator(ocr_engine=None).locate(
