@@ -30,6 +30,10 @@ BLIND = ROOT / "headroom_core" / "router" / "data" / "blind.jsonl"
 RESULTS = Path(__file__).resolve().parent / "RESULTS_router.md"
 
 
+#: The OCRBench types that pool questions from several data sets.
+VQA_SUFFIXES = ("VQA", "Key Information Extraction")
+
+
 def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -224,6 +228,7 @@ def main() -> int:
     ]
     if DEFAULT_OCRBENCH.is_file():
         ocr_rows = _rows(DEFAULT_OCRBENCH)
+        vqa_rows = [r for r in ocr_rows if str(r.get("type", "")).endswith(VQA_SUFFIXES)]
         out += [
             "## OCRBench questions by type (query classifier alone, no images)",
             "",
@@ -232,6 +237,13 @@ def main() -> int:
             "applies fusion rule 1 (confidence under the floor -> PRESERVE).",
             "",
             format_routing(route_questions(clf, ocr_rows)),
+            "",
+            "The question-answering types by the data set each question came from (same classifier): "
+            "the document VQA type pools document pages with ChartQA's chart questions, whose "
+            "values are read from the marks (PRESERVE by the labelling rules), so its pooled rate "
+            "is not a text-reading rate.",
+            "",
+            format_routing(route_questions(clf, vqa_rows, by_source=True)),
             "",
             "Rule-based classifier, same questions:",
             "",

@@ -175,17 +175,22 @@ def route_questions(
     *,
     floor: float | None = None,
     acceptable: Mapping[str, frozenset[str]] = OCRBENCH_ACCEPTABLE,
+    by_source: bool = False,
 ) -> list[TypeRouting]:
-    """Route every ``question`` of ``rows`` and group by ``type``."""
+    """Route every ``question`` of ``rows`` and group by ``type`` (``by_source``: by type and the
+    data set it came from, ``"type / source"``; a type mixes sources whose answers need different
+    techniques: OCRBench's document VQA holds chart questions read from the marks)."""
     fl = DEFAULT_POLICY.min_query_confidence if floor is None else floor
     queries = [str(r["question"]) for r in rows]
     probs, _, _ = _probabilities(classifier, queries)
-    by_type: dict[str, list[int]] = {}
+    groups: dict[tuple[str, str], list[int]] = {}
     for i, r in enumerate(rows):
-        by_type.setdefault(str(r.get("type", "?")), []).append(i)
+        source = str(r.get("source", "?")) if by_source else ""
+        groups.setdefault((str(r.get("type", "?")), source), []).append(i)
     out = []
-    for name, idx in by_type.items():
-        ok_set = acceptable.get(name, frozenset())
+    for (kind, source), idx in groups.items():
+        name = f"{kind} / {source}" if by_source else kind
+        ok_set = acceptable.get(kind, frozenset())
         counts: Counter[str] = Counter()
         below = ok_arg = ok_floor = 0
         for i in idx:

@@ -560,3 +560,15 @@ def test_evaluate_reports_metrics() -> None:
     assert "macro-F1" in format_query_report(report)
     routing = route_questions(clf, [{"question": "read the text", "type": "Regular Text Recognition"}])
     assert routing[0].counts["transcode"] == 1 and routing[0].ok_argmax == 1.0
+    mixed = [
+        {"question": "read the text", "type": "Doc-oriented VQA", "source": "docVQA"},
+        {"question": "how many birds", "type": "Doc-oriented VQA", "source": "ChartQA"},
+        {"question": "transcribe the page", "type": "Doc-oriented VQA", "source": "docVQA"},
+    ]
+    (pooled,) = route_questions(clf, mixed)
+    assert pooled.n == 3 and pooled.ok_argmax == pytest.approx(2 / 3)
+    split = {r.type: r for r in route_questions(clf, mixed, by_source=True)}
+    assert set(split) == {"Doc-oriented VQA / docVQA", "Doc-oriented VQA / ChartQA"}
+    assert split["Doc-oriented VQA / docVQA"].n == 2 and split["Doc-oriented VQA / docVQA"].ok_argmax == 1.0
+    assert split["Doc-oriented VQA / ChartQA"].counts["preserve"] == 1
+    assert split["Doc-oriented VQA / ChartQA"].acceptable == frozenset({"transcode", "crop"})
