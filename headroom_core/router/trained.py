@@ -26,6 +26,7 @@ import logging
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -286,6 +287,26 @@ def load_head(directory: str | Path | None = None) -> QueryHead:
         return head
 
 
+#: One helper thread, shared by every classifier in the process, runs an ensemble's second member
+#: while the calling thread runs the first: on 2 cores a question costs one encoder pass of wall
+#: time instead of two (benchmarks/RESULTS.md, router). Only when it is free: under concurrent
+#: requests the callers run their members themselves, so no request queues behind another's.
+_HELPER_FREE = threading.BoundedSemaphore(1)
+_HELPER_LOCK = threading.Lock()
+_helper_pool: ThreadPoolExecutor | None = None
+
+
+def _helper() -> ThreadPoolExecutor | None:
+    """The helper thread's executor when it is free (then held until the work is done), else None."""
+    global _helper_pool
+    if not _HELPER_FREE.acquire(blocking=False):
+        return None
+    with _HELPER_LOCK:
+        if _helper_pool is None:
+            _helper_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="headroom-query")
+        return _helper_pool
+
+
 class MiniLMQueryClassifier(QueryClassifier):
     """all-MiniLM-L6-v2 embedding + keyword cues -> trained head -> temperature-scaled probabilities.
 
@@ -294,6 +315,8 @@ class MiniLMQueryClassifier(QueryClassifier):
             from ``model_name_or_path``, ``backend``, ``device`` and ``num_threads``.
         head: a :class:`QueryHead`, or a folder holding one; default the shipped head.
         temperature: override the head's fitted temperature (``None`` keeps it).
+        parallel_members: run an ensemble's members at once, the second on a helper thread when
+            that is free (each encoder keeps its ``num_threads``); ``False`` runs them in turn.
 
     An empty question carries no evidence: it gets uniform probabilities, under the fusion's
     confidence floor, so the image is kept (PRESERVE).
@@ -311,6 +334,7 @@ class MiniLMQueryClassifier(QueryClassifier):
         device: str = "auto",
         num_threads: int | None = 1,
         temperature: float | None = None,
+        parallel_members: bool = True,
     ) -> None:
         if encoder is not None and model_name_or_path is not None:
             raise ConfigurationError("pass either encoder= or model_name_or_path=, not both")
@@ -339,6 +363,7 @@ class MiniLMQueryClassifier(QueryClassifier):
                 raise ConfigurationError("the heads of an ensemble must share their classes")
         self.encoder = self.members[0][1]
         self.temperature = self.head.temperature if temperature is None else float(temperature)
+        self.parallel_members = parallel_members
         self.name = self.encoder.name
         self._checked_identity = False
 
@@ -364,10 +389,29 @@ class MiniLMQueryClassifier(QueryClassifier):
 
     def member_logits(self, queries: Sequence[str]) -> list[FloatArray]:
         """Each member's raw logits (one row per query), in ``self.members`` order."""
-        out = []
-        for head, encoder in self.members:
+
+        def run(member: tuple[QueryHead, TextEncoder]) -> FloatArray:
+            head, encoder = member
             texts = [head.prepare(q or "") for q in queries]
-            out.append(head.logits(head.features(encoder.encode(texts), texts)))
+            return head.logits(head.features(encoder.encode(texts), texts))
+
+        def run_freeing_helper(member: tuple[QueryHead, TextEncoder]) -> FloatArray:
+            try:
+                return run(member)
+            finally:  # before the result is set: the caller's next question finds it free
+                _HELPER_FREE.release()
+
+        helped: Future[FloatArray] | None = None
+        if self.parallel_members and len(self.members) > 1:
+            pool = _helper()
+            if pool is not None:
+                try:
+                    helped = pool.submit(run_freeing_helper, self.members[1])
+                except RuntimeError:  # the interpreter is shutting down: run it here
+                    _HELPER_FREE.release()
+        out = [run(self.members[0])]
+        for i, member in enumerate(self.members[1:], start=1):
+            out.append(helped.result() if i == 1 and helped is not None else run(member))
         return out
 
     def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:

@@ -291,6 +291,49 @@ def test_ensemble_is_the_geometric_mean_of_its_members(tmp_path: Path) -> None:
         MiniLMQueryClassifier(HashingEncoder(), head=QueryHead(**{**_fields(first), "partners": (odd,)}))
 
 
+class ThreadRecordingEncoder(HashingEncoder):
+    """The hashing embedder, noting which thread ran each call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.threads.append(threading.current_thread().name)
+        return super().encode(texts)
+
+
+def test_an_ensembles_second_member_runs_on_the_helper_thread_when_it_is_free() -> None:
+    first = keyword_head(temperature=1.5)
+    w2, _ = first.layers[0]
+    second = QueryHead(
+        classes=CLASSES, layers=((w2 * 0.5, np.array([0.0, 0.0, 0.0, 2.0])),), embedding_dim=DIM
+    )
+    ensemble = QueryHead(**{**_fields(first), "partners": (second,)})
+    queries = ["transcribe the page", "describe the scene", "zoom into the corner"]
+    enc = ThreadRecordingEncoder()
+    clf = MiniLMQueryClassifier(enc, head=ensemble)
+    probs = clf.predict_proba(queries)
+    assert enc.threads[0] == threading.current_thread().name
+    assert enc.threads[1].startswith("headroom-query"), enc.threads
+    in_turn = MiniLMQueryClassifier(enc, head=ensemble, parallel_members=False)
+    enc.threads.clear()
+    np.testing.assert_allclose(in_turn.predict_proba(queries), probs, atol=1e-12)
+    assert enc.threads == [threading.current_thread().name] * 2
+    # While the helper is busy (another request holds it), the caller runs both members itself.
+    assert trained_mod._HELPER_FREE.acquire(blocking=False)
+    try:
+        enc.threads.clear()
+        np.testing.assert_allclose(clf.predict_proba(queries), probs, atol=1e-12)
+        assert enc.threads == [threading.current_thread().name] * 2
+    finally:
+        trained_mod._HELPER_FREE.release()
+    # and the helper is free again once its work is done
+    enc.threads.clear()
+    clf.predict_proba(queries)
+    assert enc.threads[1].startswith("headroom-query"), enc.threads
+
+
 def _has_onnx() -> bool:
     import importlib.util
 
