@@ -263,15 +263,23 @@ def test_head_carries_its_encoder_tuning(tmp_path: Path) -> None:
         EncoderTuning("", MappingProxyType(tensors))
 
 
-def test_ensemble_is_the_geometric_mean_of_its_members(tmp_path: Path) -> None:
+def keyword_ensemble() -> tuple[QueryHead, QueryHead, QueryHead]:
+    """(ensemble, its first member, its second): the keyword head paired with a second member that
+    leans to PRESERVE whatever the question."""
     first = keyword_head(temperature=1.5)
-    # A second member that leans to PRESERVE whatever the question.
     w2, _ = first.layers[0]
     second = QueryHead(
         classes=CLASSES, layers=((w2 * 0.5, np.array([0.0, 0.0, 0.0, 2.0])),), embedding_dim=DIM
     )
-    ensemble = QueryHead(**{**_fields(first), "partners": (second,)})
-    queries = ["transcribe the page", "describe the scene", "zoom into the corner"]
+    return QueryHead(**{**_fields(first), "partners": (second,)}), first, second
+
+
+ENSEMBLE_QUERIES = ["transcribe the page", "describe the scene", "zoom into the corner"]
+
+
+def test_ensemble_is_the_geometric_mean_of_its_members(tmp_path: Path) -> None:
+    ensemble, first, second = keyword_ensemble()
+    queries = ENSEMBLE_QUERIES
     emb = HashingEncoder().encode(queries)
     p1 = first.probabilities(first.features(emb, queries))
     p2 = second.probabilities(second.features(emb, queries))
@@ -304,13 +312,8 @@ class ThreadRecordingEncoder(HashingEncoder):
 
 
 def test_an_ensembles_second_member_runs_on_the_helper_thread_when_it_is_free(to_png: Any) -> None:
-    first = keyword_head(temperature=1.5)
-    w2, _ = first.layers[0]
-    second = QueryHead(
-        classes=CLASSES, layers=((w2 * 0.5, np.array([0.0, 0.0, 0.0, 2.0])),), embedding_dim=DIM
-    )
-    ensemble = QueryHead(**{**_fields(first), "partners": (second,)})
-    queries = ["transcribe the page", "describe the scene", "zoom into the corner"]
+    ensemble, _, _ = keyword_ensemble()
+    queries = ENSEMBLE_QUERIES
     enc = ThreadRecordingEncoder()
     clf = MiniLMQueryClassifier(enc, head=ensemble)
     me = threading.current_thread().name
