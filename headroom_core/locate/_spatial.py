@@ -348,12 +348,17 @@ def _header_footer(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
     )
 
 
+def _at_side(box: Box, width: int) -> bool:
+    """The line lies wholly right of ``TITLE_SIDE_FRACTION`` of the width (a key, a search box)."""
+    return box.left >= TITLE_SIDE_FRACTION * width
+
+
 def _centred_line_above(title: Box, lines: list[Box], width: int) -> Box | None:
     """A chart's key heading ("Rosenbrock(x,y)" over its entries) sits at the right edge and its
     brackets make its box taller than a title of the same font. When the chosen line lies wholly in
     the right third and a line nearly as tall crosses the middle third above it, that line is the
     title (the topmost such one)."""
-    if title.left < TITLE_SIDE_FRACTION * width:
+    if not _at_side(title, width):
         return None
     centred = [
         b
@@ -378,9 +383,8 @@ def _title(cue: SpatialCue, layout: Layout) -> SpatialRegion | None:
         large = [b for b in lines if b.height >= max(TITLE_LARGE_FRACTION * tallest.height, 1.25 * med)]
         # A line wholly at the side (a page's search box, a chart's key) is no title when a taller
         # one stands across the middle: the page's heading under its top bar.
-        side = TITLE_SIDE_FRACTION * layout.width
-        central = [b for b in large if b.left < side]
-        large = [b for b in large if b.left < side or all(c.height <= b.height for c in central)]
+        central = [b for b in large if not _at_side(b, layout.width)]
+        large = [b for b in large if b in central or all(c.height <= b.height for c in central)]
         title = min(large, key=lambda b: (b.top, b.left))
         conf, why = 0.78, "the topmost large text"
         above = _centred_line_above(title, lines, layout.width)

@@ -25,12 +25,12 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +68,8 @@ QUOTES = ("kept", "masked")
 _EXTRA_HINT = "pip install 'headroom-image[ml]'"
 
 FloatArray = npt.NDArray[np.float64]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _softmax(logits: FloatArray) -> FloatArray:
@@ -296,15 +298,28 @@ _HELPER_LOCK = threading.Lock()
 _helper_pool: ThreadPoolExecutor | None = None
 
 
-def _helper() -> ThreadPoolExecutor | None:
-    """The helper thread's executor when it is free (then held until the work is done), else None."""
+def _on_helper(fn: Callable[[_T], _R], arg: _T) -> Future[_R] | None:
+    """``fn(arg)`` started on the helper thread if it is free, else ``None`` (run it yourself). The
+    helper is freed when ``fn`` returns, before its result is set, so the caller's next call finds
+    it free."""
     global _helper_pool
     if not _HELPER_FREE.acquire(blocking=False):
         return None
-    with _HELPER_LOCK:
-        if _helper_pool is None:
-            _helper_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="headroom-query")
-        return _helper_pool
+
+    def run_then_free() -> _R:
+        try:
+            return fn(arg)
+        finally:
+            _HELPER_FREE.release()
+
+    try:
+        with _HELPER_LOCK:
+            if _helper_pool is None:
+                _helper_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="headroom-query")
+        return _helper_pool.submit(run_then_free)
+    except RuntimeError:  # the interpreter is shutting down: the caller runs it
+        _HELPER_FREE.release()
+        return None
 
 
 class MiniLMQueryClassifier(QueryClassifier):
@@ -395,23 +410,11 @@ class MiniLMQueryClassifier(QueryClassifier):
             texts = [head.prepare(q or "") for q in queries]
             return head.logits(head.features(encoder.encode(texts), texts))
 
-        def run_freeing_helper(member: tuple[QueryHead, TextEncoder]) -> FloatArray:
-            try:
-                return run(member)
-            finally:  # before the result is set: the caller's next question finds it free
-                _HELPER_FREE.release()
-
-        helped: Future[FloatArray] | None = None
-        if self.parallel_members and len(self.members) > 1:
-            pool = _helper()
-            if pool is not None:
-                try:
-                    helped = pool.submit(run_freeing_helper, self.members[1])
-                except RuntimeError:  # the interpreter is shutting down: run it here
-                    _HELPER_FREE.release()
+        helped = _on_helper(run, self.members[1]) if self.parallel_members and len(self.members) > 1 else None
         out = [run(self.members[0])]
-        for i, member in enumerate(self.members[1:], start=1):
-            out.append(helped.result() if i == 1 and helped is not None else run(member))
+        if helped is not None:
+            out.append(helped.result())
+        out.extend(run(member) for member in self.members[len(out) :])
         return out
 
     def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:
