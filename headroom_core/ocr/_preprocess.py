@@ -4,6 +4,10 @@
 - :func:`remove_dot_leaders`: erase rows of evenly spaced dots (tables of contents, price lists,
   forms: ``Introduction ........ 1``). Tesseract reads leaders as ``eee cece 0c`` and, worse, its
   layout analysis then drops whole entries; with the dots erased it reads the entry and the number.
+- :func:`normalise_background`: divide an image by its local background, so that text on grey
+  panels (a dialog's list or table, a sidebar) becomes text on white. Tesseract binarises a page
+  with one global threshold; on a GTK dialog with a white title bar, a light window and a grey list
+  it put the list below the threshold and read none of its rows.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["LEADER_MAX_DOT_HEIGHTS", "LEADER_MIN_DOTS", "estimate_line_height", "remove_dot_leaders"]
+__all__ = [
+    "BACKGROUND_MIN_STEP",
+    "BACKGROUND_MIN_UNEVEN",
+    "LEADER_MAX_DOT_HEIGHTS",
+    "LEADER_MIN_DOTS",
+    "estimate_line_height",
+    "normalise_background",
+    "remove_dot_leaders",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +37,10 @@ LEADER_MIN_DOTS = 5
 """A leader is at least this many dots in a row, evenly spaced."""
 LEADER_MAX_DOT_HEIGHTS = 0.25
 """A leader dot is at most this many (estimated) line heights high and wide."""
+BACKGROUND_MIN_STEP = 20
+"""A background is uneven where it is at least this many grey levels darker than the page's."""
+BACKGROUND_MIN_UNEVEN = 0.03
+"""... over at least this fraction of the image (below it the image is one even page)."""
 
 
 def _dark_mask(gray: np.ndarray, delta: int = 60) -> np.ndarray:
@@ -125,6 +141,43 @@ def remove_dot_leaders(gray: np.ndarray, line_height: float | None = None) -> tu
     out[ndimage.binary_dilation(mask, iterations=1)] = background
     logger.debug("erased %d leader dots", len(erase))
     return out, len(erase)
+
+
+def normalise_background(gray: np.ndarray, line_height: float | None = None) -> np.ndarray | None:
+    """``gray`` divided by its local background (dark text on light panels of any shade becomes
+    dark text on white), or ``None`` when that would change nothing worth a second read.
+
+    The background is a grey closing (the text is thinner than the window, so it is closed over)
+    of about two line heights, smoothed. ``None``: the background is even (less than
+    :data:`BACKGROUND_MIN_UNEVEN` of the image at least :data:`BACKGROUND_MIN_STEP` levels darker
+    than the page: a plain page or a chart), the image is mostly dark (light text on dark is left
+    to tesseract, which inverts it), or scipy is missing.
+    """
+    if importlib.util.find_spec("scipy") is None or gray.size == 0:
+        return None
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    if float(np.median(gray)) < 128:
+        return None
+    line_h = line_height or estimate_line_height(gray) or 16.0
+    window = max(15, round(2 * line_h))
+    # The background is smooth: estimate it on every step-th pixel (a window of about 8 there).
+    step = max(1, window // 8)
+    small = gray[::step, ::step].astype(np.float32)
+    size = max(3, round(window / step)) | 1
+    background = ndimage.uniform_filter(ndimage.grey_closing(small, size=(size, size)), size=size)
+    page = float(np.percentile(background, 95))
+    uneven = float(np.mean(background < page - BACKGROUND_MIN_STEP))
+    if uneven < BACKGROUND_MIN_UNEVEN:
+        return None
+    height, width = gray.shape[:2]
+    full = np.asarray(Image.fromarray(background, "F").resize((width, height), Image.Resampling.BILINEAR))
+    ratio = gray.astype(np.float32) * (255.0 / np.maximum(full, 1.0))
+    out: np.ndarray = np.clip(ratio, 0, 255).astype(np.uint8)
+    logger.debug("background normalised (%.0f%% of the image darker than the page)", 100 * uneven)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from .._exceptions import (
 )
 from ..types import Box, TextLine
 from ._base import OcrEngine, OcrResult
-from ._preprocess import estimate_line_height, has_columns, remove_dot_leaders
+from ._preprocess import estimate_line_height, has_columns, normalise_background, remove_dot_leaders
 
 if TYPE_CHECKING:
     import numpy as np
@@ -178,6 +178,12 @@ def _parse_words(tsv: str) -> list[_Word]:
     return words
 
 
+def _confident_chars(lines: Sequence[TextLine], floor: float = 0.6) -> int:
+    """Letters and digits on lines read with at least ``floor`` confidence: how much of a page a
+    read got, to choose between two reads of it."""
+    return sum(sum(ch.isalnum() for ch in line.text) for line in lines if line.confidence >= floor)
+
+
 def _line_confidence(words: Sequence[_Word], mode: LineConfidence) -> float:
     scored = [w.conf for w in words if w.conf >= 0 and any(c.isalnum() for c in w.text)]
     if not scored:
@@ -253,6 +259,10 @@ class TesseractEngine(OcrEngine):
         tessdata_dir: folder with ``<lang>.traineddata`` (default: see :func:`find_tessdata`).
         remove_leaders: erase dot leaders (``Chapter ...... 12``) before reading (needs scipy;
             see :func:`~headroom_core.ocr._preprocess.remove_dot_leaders`).
+        flatten_background: when the image has panels of another shade (a dialog's grey list, a
+            sidebar), read it a second time divided by its local background and keep the read with
+            more confidently read characters (needs scipy; see
+            :func:`~headroom_core.ocr._preprocess.normalise_background`). A plain page is read once.
     """
 
     name = "tesseract"
@@ -270,6 +280,7 @@ class TesseractEngine(OcrEngine):
         cmd: str | None = None,
         tessdata_dir: str | None = None,
         remove_leaders: bool = True,
+        flatten_background: bool = True,
     ) -> None:
         if backend not in ("auto", "tesserocr", "cli"):
             raise ConfigurationError(f"unknown tesseract backend {backend!r} (auto, tesserocr, cli)")
@@ -296,6 +307,7 @@ class TesseractEngine(OcrEngine):
             raise ConfigurationError(f"num_threads must be >= 1, got {self.num_threads}")
         self._cmd = cmd
         self.remove_leaders = remove_leaders
+        self.flatten_background = flatten_background
         self._tessdata_dir = tessdata_dir
         self._lock = threading.Lock()
         self._resolved: str | None = None
@@ -399,31 +411,45 @@ class TesseractEngine(OcrEngine):
         gray = _to_gray(image)
         arr = np.asarray(gray)
         line_h = estimate_line_height(arr)
-        work = gray
+        page = arr
         if self.remove_leaders:
-            cleaned, dots = remove_dot_leaders(arr, line_h)
-            if dots:
-                work = PILImage.fromarray(cleaned, "L")
+            page, _dots = remove_dot_leaders(arr, line_h)
         psm = self.psm if self.psm != "auto" else (3 if has_columns(arr, line_h) else 6)
         factor = _upscale_factor(arr, self.upscale, line_h)
-        if abs(factor - 1.0) > 1e-3:
-            size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
-            work = work.resize(size, PILImage.Resampling.LANCZOS)
-            factor = work.width / gray.width
-        tsv = self._read_tesserocr(work, psm) if backend == "tesserocr" else self._read_cli(work, psm)
-        lines = parse_tsv(tsv, factor, gray.width, gray.height, self.line_confidence)
+        lines = self._read_page(PILImage.fromarray(page, "L"), psm, factor)
+        flattened = False
+        flat = normalise_background(page, line_h) if self.flatten_background else None
+        if flat is not None:
+            other = self._read_page(PILImage.fromarray(flat, "L"), psm, factor)
+            flattened = _confident_chars(other) > _confident_chars(lines)
+            if flattened:
+                lines = other
         elapsed = (time.perf_counter() - start) * 1000.0
         logger.debug(
-            "tesseract/%s psm %d read %dx%d (x%.2f) in %.0f ms: %d lines",
+            "tesseract/%s psm %d read %dx%d (x%.2f%s) in %.0f ms: %d lines",
             backend,
             psm,
             gray.width,
             gray.height,
             factor,
+            ", background flattened" if flattened else "",
             elapsed,
             len(lines),
         )
         return OcrResult(lines, f"tesseract/{backend}", elapsed, gray.width, gray.height)
+
+    def _read_page(self, page: Image.Image, psm: int, factor: float) -> tuple[TextLine, ...]:
+        """Read one grayscale page, upscaled by ``factor``; boxes in the page's own pixels."""
+        from PIL import Image as PILImage
+
+        work = page
+        if abs(factor - 1.0) > 1e-3:
+            size = (max(1, round(page.width * factor)), max(1, round(page.height * factor)))
+            work = page.resize(size, PILImage.Resampling.LANCZOS)
+            factor = work.width / page.width
+        backend = self.backend
+        tsv = self._read_tesserocr(work, psm) if backend == "tesserocr" else self._read_cli(work, psm)
+        return parse_tsv(tsv, factor, page.width, page.height, self.line_confidence)
 
     def _read_cli(self, image: Image.Image, psm: int) -> str:
         binary = self._binary()

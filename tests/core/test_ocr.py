@@ -39,6 +39,7 @@ from headroom_core.ocr import (
     reading_order_text,
 )
 from headroom_core.ocr import _easyocr as easyocr_mod
+from headroom_core.ocr._preprocess import normalise_background
 from headroom_core.ocr._tesseract import estimate_line_height, find_tessdata, parse_tsv
 
 REPO = Path(__file__).resolve().parents[2]
@@ -312,6 +313,96 @@ def test_tesseract_reads_transparent_and_grayscale_images() -> None:
     for variant in (img, img.convert("LA")):
         r = _TESSERACT.read(variant)
         assert reading_order_text(r.lines, r.width, r.height) == "Alpha text 2024"
+
+
+# --------------------------------------------------------------------------- panels of another shade
+
+_DIALOG_ROWS = (
+    ("Exif.Image.BitsPerSample", "8 8 8"),
+    ("Exif.Image.ExposureTime", "1/8 s"),
+    ("Exif.Image.ImageLength", "639"),
+    ("Exif.Image.ImageWidth", "960"),
+    ("Exif.Image.Make", "Canon"),
+    ("Exif.Image.Model", "EOS 350D"),
+    ("Exif.Photo.FNumber", "F5.6"),
+)
+
+
+def _dialog(panel: int = 189, window: int = 221) -> Image.Image:
+    """A GTK metadata viewer as GIMP's help draws it: a white title bar, a light window and a
+    darker grey list with a framed header row, 13 px text (gimp-help-en's metadata-viewer-dialog)."""
+    font = _font(13)
+    rows = len(_DIALOG_ROWS) + 1
+    img = Image.new("L", (468, 100 + 26 * rows), window)
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 467, 28), fill=240)
+    d.text((40, 7), "Metadata Viewer: photo.jpg", fill=150, font=font)
+    d.rectangle((24, 52, 430, 62 + 26 * rows), fill=panel, outline=90)
+    d.rectangle((25, 53, 429, 76), fill=170)
+    d.text((30, 58), "Exif Tag", fill=60, font=font)
+    d.text((214, 58), "Value", fill=60, font=font)
+    for i, (key, value) in enumerate(_DIALOG_ROWS, 1):
+        d.text((30, 58 + 26 * i), key, fill=60, font=font)
+        d.text((214, 58 + 26 * i), value, fill=60, font=font)
+    return img
+
+
+def _values_read(engine: TesseractEngine, img: Image.Image) -> int:
+    text = " ".join(line.text for line in engine.read(img).lines).replace(" ", "")
+    return sum(value.replace(" ", "") in text for _key, value in _DIALOG_ROWS)
+
+
+def test_normalise_background_whitens_a_grey_panel_and_keeps_its_text_dark() -> None:
+    import numpy as np
+
+    gray = np.asarray(_dialog())
+    flat = normalise_background(gray)
+    assert flat is not None and flat.shape == gray.shape and flat.dtype == np.uint8
+    panel = (slice(200, 210), slice(300, 420))  # inside the grey list, right of the values
+    assert gray[panel].max() == 189 and flat[panel].min() >= 245
+    ink = gray < 100  # the text and the frame
+    assert ink.sum() > 500 and np.median(flat[ink]) < 130
+
+
+def test_normalise_background_leaves_even_and_dark_pages_alone() -> None:
+    import numpy as np
+
+    page = np.asarray(_text_image(["A plain page of text", "on one white background"]).convert("L"))
+    assert normalise_background(page) is None
+    chart = page.copy()
+    chart[10:14, :] = 120  # a thin rule or grid line is not a panel
+    assert normalise_background(chart) is None
+    dark = (255 - np.asarray(_dialog())).astype(np.uint8)  # light text on dark panels
+    assert normalise_background(dark) is None
+
+
+class _CountingTesseract(TesseractEngine):
+    """The real engine, counting how many times it reads a page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pages = 0
+
+    def _read_page(self, page: Image.Image, psm: int, factor: float) -> Any:
+        self.pages += 1
+        return super()._read_page(page, psm, factor)
+
+
+@needs_tesseract
+def test_tesseract_reads_the_rows_of_a_grey_list_by_flattening_its_background() -> None:
+    flat, plain = _CountingTesseract(), _CountingTesseract(flatten_background=False)
+    img = _dialog()
+    with_flat, without = _values_read(flat, img), _values_read(plain, img)
+    # One global threshold puts the grey list below it: the plain read loses most rows.
+    assert without <= 3, without
+    assert with_flat >= len(_DIALOG_ROWS) - 1, with_flat
+    assert (flat.pages, plain.pages) == (2, 1)
+    # A plain white page is read once, and as before.
+    page = _text_image(["Invoice INV-2024-0042", "Total due: 1,234.50 EUR"])
+    counted = _CountingTesseract()
+    r = counted.read(page)
+    assert counted.pages == 1
+    assert reading_order_text(r.lines, r.width, r.height) == "Invoice INV-2024-0042\nTotal due: 1,234.50 EUR"
 
 
 # --------------------------------------------------------------------------- exact invoice fields
