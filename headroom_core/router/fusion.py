@@ -33,6 +33,12 @@ The rules, in order (thresholds in :class:`~headroom_core.router.policy.RoutingP
    title's crop is sent when it too costs at most ``1 / title_low_view_text_margin`` of the page's
    text (priced as the applier plans it): a wide screenshot's heading instead of its whole text
    (not for the topic: a gist is of the whole image). Otherwise TRANSCODE.
+   2h. When rule 2d found the named text, but not surely (a fuzzy match, one of several similar
+   lines: at least ``crop_min_region_confidence``, under ``named_line_min_confidence``), and rule 2
+   then sends the image's text, the crop of what it found is that TRANSCODE's ``fallback``, ahead
+   of rule 2f's gist: if the applier's OCR then reads the image badly (a dialog whose option
+   "labelled 'Hard edge'" OCR read as "Herd edge"), the region the question names is what rule 2
+   would have cropped had it refused before reading, rather than the whole image kept.
 3. FULL_LOW, on an image with text (``legibility_has_text``) that is more than incidental to it
    (``incidental_text_max_lines`` lines on ``incidental_text_max_area`` of a photo are not its
    gist), is refused when the image's headline
@@ -558,6 +564,7 @@ def fuse(
 
     if query_prediction is Technique.TRANSCODE:
         # Rule 2d: the question names one line (or a label's value) by its own text.
+        named: LocatedRegion | None = None
         if query_names_text:
             named = region_once()
             if named is not None and named.by_text and named.confidence >= policy.named_line_min_confidence:
@@ -640,6 +647,16 @@ def fuse(
                 f"the question asks for the image's text and the image is text-dominated "
                 f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})"
             )
+            # Rule 2h: the named text, found but not surely, is where to look if OCR reads badly.
+            if named is not None and named.by_text and named.confidence >= policy.crop_min_region_confidence:
+                return decision(
+                    Technique.TRANSCODE,
+                    f"{reason}; if OCR reads it badly, the crop of {named.evidence} (rule 2h: the "
+                    f"question names it, found below named_line_min_confidence "
+                    f"{policy.named_line_min_confidence})",
+                    named,
+                    fallback=Technique.CROP,
+                )
             if gist_allowed and signals.is_document < policy.gist_fallback_max_is_document:
                 return decision(
                     Technique.TRANSCODE,

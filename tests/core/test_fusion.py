@@ -150,6 +150,29 @@ def test_rule2d_on_an_image_that_is_not_text_dominated_asks_the_locator_once() -
     assert d.technique is Technique.PRESERVE and "no text region located" in d.reason and calls == 1
 
 
+def test_rule2h_a_named_text_found_but_not_surely_is_the_crop_fallback_of_the_transcode() -> None:
+    """ "What is set for the option labelled 'Hard edge'?" on a dialog whose OCR read "Herd edge":
+    TRANSCODE, and the option's crop if the applier's OCR then reads the dialog badly."""
+    dialog = signals(has_text=1.0, is_document=0.45, text_area_fraction=0.2, headline_text_height_px=14)
+    fuzzy = LocatedRegion(Box(5, 549, 127, 635), 0.79, "'Herd edge' and the value below it", by_text=True)
+    d, calls = run(Technique.TRANSCODE, 0.9, dialog, scale=0.5, region=fuzzy, names_text=True)
+    assert d.technique is Technique.TRANSCODE and d.fallback is Technique.CROP and calls == 1
+    assert d.region == fuzzy.box and "rule 2h" in d.reason and "Herd edge" in d.reason
+    # the fallback decision crops that region, and carries no fallback on
+    crop = d.with_technique(Technique.CROP, "refused", region=d.region)
+    assert crop.region == fuzzy.box and crop.fallback is Technique.PRESERVE
+    # below crop_min_region_confidence, found by place and not by text, or not named: no crop fallback
+    weak = replace(fuzzy, confidence=POLICY.crop_min_region_confidence - 0.05)
+    by_place = LocatedRegion(fuzzy.box, 0.79, "the bottom-left corner")
+    for region, named in ((weak, True), (by_place, True), (fuzzy, False)):
+        d, _ = run(Technique.TRANSCODE, 0.9, dialog, scale=0.5, region=region, names_text=named)
+        assert d.technique is Technique.TRANSCODE and d.fallback is not Technique.CROP, (region, named)
+    # found surely: rule 2d crops it at once
+    sure = replace(fuzzy, confidence=POLICY.named_line_min_confidence)
+    d, _ = run(Technique.TRANSCODE, 0.9, dialog, scale=0.5, region=sure, names_text=True)
+    assert d.technique is Technique.CROP
+
+
 def _docs_page() -> tuple[ImageSignals, LocatedRegion, Box, tuple[TextLine, ...]]:
     """A docs page: a 36 px heading over 40 body lines (about 1,170 tokens as text); its title."""
     heading = Box(260, 100, 900, 136)
