@@ -47,6 +47,7 @@ from .._exceptions import (
 from ..types import Box, TextLine
 from ._base import OcrEngine, OcrResult
 from ._preprocess import estimate_line_height, has_columns, normalise_background, remove_dot_leaders
+from .layout import LOW_CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
     import numpy as np
@@ -178,7 +179,7 @@ def _parse_words(tsv: str) -> list[_Word]:
     return words
 
 
-def _confident_chars(lines: Sequence[TextLine], floor: float = 0.6) -> int:
+def _confident_chars(lines: Sequence[TextLine], floor: float = LOW_CONFIDENCE_THRESHOLD) -> int:
     """Letters and digits on lines read with at least ``floor`` confidence: how much of a page a
     read got, to choose between two reads of it."""
     return sum(sum(ch.isalnum() for ch in line.text) for line in lines if line.confidence >= floor)
@@ -416,7 +417,8 @@ class TesseractEngine(OcrEngine):
             page, _dots = remove_dot_leaders(arr, line_h)
         psm = self.psm if self.psm != "auto" else (3 if has_columns(arr, line_h) else 6)
         factor = _upscale_factor(arr, self.upscale, line_h)
-        lines = self._read_page(PILImage.fromarray(page, "L"), psm, factor)
+        # the grayscale image itself unless the leaders were erased (no copy of every page)
+        lines = self._read_page(gray if page is arr else PILImage.fromarray(page, "L"), psm, factor)
         flattened = False
         flat = normalise_background(page, line_h) if self.flatten_background else None
         if flat is not None:

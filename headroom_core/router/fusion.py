@@ -88,12 +88,18 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from types import MappingProxyType
+from typing import TypeGuard
 
 from ..types import Box, ImageSignals, RouteDecision, Technique
 from ._base import LocatedRegion
 from .policy import DEFAULT_POLICY, RoutingPolicy
 
 __all__ = ["fuse", "query_names_graphic"]
+
+
+def _found_by_text(region: LocatedRegion | None, min_confidence: float) -> TypeGuard[LocatedRegion]:
+    """The locator found the question's named text by its words (not by a place) this surely."""
+    return region is not None and region.by_text and region.confidence >= min_confidence
 
 
 def _headline_height(signals: ImageSignals) -> float | None:
@@ -567,7 +573,7 @@ def fuse(
         named: LocatedRegion | None = None
         if query_names_text:
             named = region_once()
-            if named is not None and named.by_text and named.confidence >= policy.named_line_min_confidence:
+            if _found_by_text(named, policy.named_line_min_confidence):
                 return crop_or_low_view(named, "the question names one line by its own text, found at")
         # Rule 2: text must be present and dominate the image.
         if signals is None:
@@ -648,7 +654,7 @@ def fuse(
                 f"(has_text {signals.has_text:.2f}, is_document {signals.is_document:.2f})"
             )
             # Rule 2h: the named text, found but not surely, is where to look if OCR reads badly.
-            if named is not None and named.by_text and named.confidence >= policy.crop_min_region_confidence:
+            if _found_by_text(named, policy.crop_min_region_confidence):
                 return decision(
                     Technique.TRANSCODE,
                     f"{reason}; if OCR reads it badly, the crop of {named.evidence} (rule 2h: the "
