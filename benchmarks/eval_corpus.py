@@ -10,8 +10,9 @@ Images no one here made, all from package registries:
   1280x960; one image per ``pause``); ground truth from the script's literal ``set title``,
   ``set xlabel``/``ylabel`` and the key entries of its ``plot`` command;
 - **screenshots**: GUI images of ``gimp-help-en`` and ``gnome-user-docs`` (labels from the surrounding
-  documentation), and HTML pages of ``python3.11-doc`` rendered by Debian's ``chromium`` through
-  ``playwright`` at 1280x800 and 1920x1080 (ground truth: the DOM text visible in the viewport, word
+  documentation), and HTML pages of ``python3.11-doc`` (with its ``Depends``, the jquery and underscore
+  its scripts load, as installed) rendered by Debian's ``chromium`` through ``playwright`` at 1280x800
+  and 1920x1080 (ground truth: the DOM text visible in the viewport and not clipped by its box, word
   boxes from ``getBoundingClientRect``);
 - **photos**: the photos bundled in scikit-image, scikit-learn and matplotlib, and ``mate-backgrounds``.
 
@@ -70,6 +71,9 @@ CHART_SIZES = ((800, 600), (1280, 960))
 VIEWPORTS = ((1280, 800), (1920, 1080))
 GNUPLOT_TIMEOUT_S = 20.0
 CHROMIUM = "/usr/bin/chromium"
+#: version of the python docs' rendering; screenshots cached by another are rendered again
+#: (2: with the package's Depends, jquery and underscore, and words clipped by their box not "full")
+PYDOC_RENDER = 2
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -200,29 +204,56 @@ def _ensure_installed(binary: str, packages: list[str]) -> None:
         raise SystemExit(f"{binary} still not found after installing {packages}")
 
 
-def _deb_tree(work: Path, packages: Iterable[str]) -> Path:
-    """Extract the Debian packages (``apt-get download`` + ``dpkg -x``) into one tree; cached."""
+def _deb_tree(work: Path, packages: Iterable[str], depends: bool = False) -> Path:
+    """Extract the Debian packages (``apt-get download`` + ``dpkg -x``) into one tree; cached.
+    ``depends``: also each package's direct ``Depends`` (the first alternative of each), as an install
+    would have them: ``python3.11-doc``'s pages load ``jquery.js`` and ``underscore.js`` through
+    symlinks into ``libjs-jquery`` and ``libjs-underscore``, and without them its sidebar script never
+    runs, so the sidebar's long entries are not clipped and overflow across the page's text."""
     debs = work / "debs"
     tree = debs / "x"
     debs.mkdir(parents=True, exist_ok=True)
-    for pkg in packages:
-        stamp = debs / f"{pkg}.extracted"
-        if stamp.is_file():
+    wanted = list(packages)
+    todo = list(wanted)
+    done: set[str] = set()
+    while todo:
+        pkg = todo.pop(0)
+        if pkg in done:
             continue
-        have = sorted(debs.glob(f"{pkg}_*.deb"))
-        if not have:
-            print(f"corpus: apt-get download {pkg}", flush=True)
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            r = _run(["apt-get", "download", pkg], cwd=debs, env=env)
-            if r.returncode != 0:
-                _run(["apt-get", "update", "-q"], env=env)
-                r = _run(["apt-get", "download", pkg], cwd=debs, env=env)
-            have = sorted(debs.glob(f"{pkg}_*.deb"))
-            if r.returncode != 0 or not have:
-                raise SystemExit(f"apt-get download {pkg} failed:\n{r.stderr[-2000:]}")
-        subprocess.run(["dpkg", "-x", str(have[-1]), str(tree)], check=True)
-        stamp.write_text(have[-1].name)
+        done.add(pkg)
+        stamp = debs / f"{pkg}.extracted"
+        if not stamp.is_file():
+            _extract(debs, tree, pkg, stamp)
+        if depends and pkg in wanted:
+            todo += _depends_of(debs / stamp.read_text().strip())
     return tree
+
+
+def _extract(debs: Path, tree: Path, pkg: str, stamp: Path) -> None:
+    have = sorted(debs.glob(f"{pkg}_*.deb"))
+    if not have:
+        print(f"corpus: apt-get download {pkg}", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        r = _run(["apt-get", "download", pkg], cwd=debs, env=env)
+        if r.returncode != 0:
+            _run(["apt-get", "update", "-q"], env=env)
+            r = _run(["apt-get", "download", pkg], cwd=debs, env=env)
+        have = sorted(debs.glob(f"{pkg}_*.deb"))
+        if r.returncode != 0 or not have:
+            raise SystemExit(f"apt-get download {pkg} failed:\n{r.stderr[-2000:]}")
+    subprocess.run(["dpkg", "-x", str(have[-1]), str(tree)], check=True)
+    stamp.write_text(have[-1].name)
+
+
+def _depends_of(deb: Path) -> list[str]:
+    """A package's direct ``Depends``: the first alternative of each, without versions."""
+    r = _run(["dpkg-deb", "-f", str(deb), "Depends"])
+    names = []
+    for dep in r.stdout.split(","):
+        name = dep.split("|")[0].split("(")[0].split(":")[0].strip()
+        if name:
+            names.append(name)
+    return names
 
 
 def _norm(text: str) -> str:
@@ -757,6 +788,20 @@ _DOM_JS = r"""
     while (b && b !== document.body && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;
     return b || document.body;
   };
+  // the box an element's content is visible in: the viewport cut by every ancestor that clips
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return [0, 0, vw, vh];
+    if (clips.has(el)) return clips.get(el);
+    let c = clipOf(el.parentElement);
+    const st = getComputedStyle(el);
+    if (st.overflowX !== 'visible' || st.overflowY !== 'visible') {
+      const r = el.getBoundingClientRect();
+      c = [Math.max(c[0], r.left), Math.max(c[1], r.top), Math.min(c[2], r.right), Math.min(c[3], r.bottom)];
+    }
+    clips.set(el, c);
+    return c;
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let node;
   while ((node = walker.nextNode())) {
@@ -786,7 +831,9 @@ _DOM_JS = r"""
       const q = r.getBoundingClientRect();
       if (q.width <= 0 || q.height <= 0) continue;
       if (q.right <= 0 || q.bottom <= 0 || q.left >= vw || q.top >= vh) continue;
-      const full = q.left >= 0 && q.top >= 0 && q.right <= vw && q.bottom <= vh;
+      const c = clipOf(el);
+      const full = q.left >= c[0] - 0.5 && q.top >= c[1] - 0.5
+        && q.right <= c[2] + 0.5 && q.bottom <= c[3] + 0.5;
       words.push([m[0], q.left, q.top, q.right, q.bottom, bid, full]);
     }
   }
@@ -937,10 +984,15 @@ def _pydoc_shots(n: int, work: Path) -> list[_Image]:
     if n <= 0:
         return []
     _ensure_installed("chromium", ["chromium"])
-    tree = _deb_tree(work, ["python3.11-doc"])
+    tree = _deb_tree(work, ["python3.11-doc"], depends=True)
     root = tree / "usr/share/doc/python3.11/html"
     out_dir = work / "pydoc"
     out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = out_dir / "RENDER"
+    if not stamp.is_file() or stamp.read_text().strip() != str(PYDOC_RENDER):
+        for old in [*out_dir.glob("*.png"), *out_dir.glob("*.json")]:
+            old.unlink()
+        stamp.write_text(f"{PYDOC_RENDER}\n")
     images: list[_Image] = []
     pages = _pydoc_pages(root)
     todo = []
