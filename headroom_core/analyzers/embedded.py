@@ -160,10 +160,13 @@ def _suppress_overlaps(
 ) -> npt.NDArray[np.int64]:
     """Resolve overlapping accepted candidates.
 
-    A box lying mostly (half its area or more) inside a box more than twice its size is a piece of
-    that line (an ``i`` dot, a word the coarse level also saw as part of a line) and is dropped;
-    two overlapping boxes of similar size (the same line found on both pyramid levels) keep the
-    better-scored one.
+    Two overlapping boxes of similar size (the same line found on both pyramid levels) keep the
+    better-scored one; then, among the boxes left, a box lying mostly (half its area or more) inside
+    a box more than twice its size is a piece of that line (an ``i`` dot, a word the coarse level
+    also saw as part of a line) and is dropped. In that order: a line the fine level found in two
+    pieces ("email.message" and ": Representing an email", the first set in another font) and the
+    coarse level as one, less surely than the larger piece, keeps both pieces; a piece is never
+    dropped for a box that is dropped itself.
     """
     if idx.size < 2:
         return idx
@@ -176,13 +179,15 @@ def _suppress_overlaps(
     overlap = inter >= 0.5 * small
     np.fill_diagonal(overlap, False)
     s = scores[idx]
-    # i loses to j when they overlap and j is more than twice as large, or similar in size and better
-    # (ties broken by position so the result does not depend on the input order)
+    # i loses to j when they overlap and are similar in size and j is better (ties broken by
+    # position so the result does not depend on the input order), then when j is more than twice
+    # as large and still stands
     bigger = area[None, :] > 2.0 * area[:, None]
     similar = ~bigger & ~(area[:, None] > 2.0 * area[None, :])
     better = (s[None, :] > s[:, None]) | ((s[None, :] == s[:, None]) & (idx[None, :] < idx[:, None]))
-    loses = overlap & (bigger | (similar & better))
-    return idx[~loses.any(axis=1)]
+    stands = ~(overlap & similar & better).any(axis=1)
+    loses = overlap & bigger & stands[None, :]
+    return idx[stands & ~loses.any(axis=1)]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL import Image
 
 __all__ = [
@@ -148,9 +150,11 @@ class InsetPlan:
 
 def _ink(image: Image.Image, region: Box) -> Box | None:
     """``region`` trimmed to its content (what differs from its background), grown along its own
-    band of rows over content closer than ``INSET_JOIN_HEIGHTS`` of its height (the rest of a
+    band of rows over content closer than ``INSET_JOIN_HEIGHTS`` of its line height (the rest of a
     heading whose first word, a link in another colour, the locator took for another line) unless
-    that more than doubles it (a desktop's top bar of clock and icons), with a small margin."""
+    that more than doubles it (a desktop's top bar of clock and icons), with a small margin. The
+    line height is the tallest run of rows with ink: a heading wrapped over two lines joins what
+    lies within reach of one line, not of both (a sidebar beside it)."""
     import numpy as np
 
     w, h = image.size
@@ -167,7 +171,7 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
     band = np.asarray(content_mask(image.crop((0, top, w, bottom)), background).any(axis=0))
     left, right = box.left + int(cols[0]), box.left + int(cols[-1]) + 1
     ink = (left, right)
-    join = max(4, round(INSET_JOIN_HEIGHTS * (bottom - top)))
+    join = max(4, round(INSET_JOIN_HEIGHTS * _tallest_run(rows)))
     while True:
         near = np.flatnonzero(band[max(0, left - join) : left])
         if not near.size:
@@ -182,6 +186,16 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
         left, right = ink  # a row of items (a desktop's top bar), not one line: its own ink only
     margin = max(2, min(8, round(INSET_MARGIN * (bottom - top))))
     return Box(left - margin, top - margin, right + margin, bottom + margin).clamp(w, h)
+
+
+def _tallest_run(rows: npt.NDArray[np.intp]) -> int:
+    """The longest run of consecutive indices in ``rows`` (sorted, not empty)."""
+    import numpy as np
+
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [rows.size - 1]])
+    return int((rows[ends] - rows[starts]).max()) + 1
 
 
 def plan_low_inset(

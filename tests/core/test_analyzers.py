@@ -571,3 +571,34 @@ def test_custom_analyzer_can_register() -> None:
 
 
 Draw = Callable[..., Image.Image]
+
+
+def test_overlapping_line_candidates_keep_both_pieces_of_a_line_the_coarse_level_saw_whole() -> None:
+    """The fine level found a heading in two pieces ("email.message" in another font, then
+    ": Representing an email"), the coarse level as one box, less surely than the larger piece:
+    the larger piece wins the coarse box, and the smaller one is not dropped for lying inside a
+    box that is itself dropped. A dot inside a line that stands is still dropped."""
+    from headroom_core.analyzers._detector import LINE_FEATURES, LineCandidates
+    from headroom_core.analyzers.embedded import _suppress_overlaps
+
+    boxes = [  # top, left, bottom, right, score, level
+        (114, 532, 146, 887, 0.99, 0),  # ": Representing an email"
+        (115, 267, 145, 506, 0.97, 0),  # "email.message"
+        (111, 264, 147, 888, 0.96, 1),  # the whole line, coarse
+        (300, 100, 320, 600, 0.95, 0),  # a body line
+        (301, 150, 306, 154, 0.90, 0),  # a dot inside it
+    ]
+    arr = np.array(boxes)
+    cands = LineCandidates(
+        arr[:, 0].astype(np.int64),
+        arr[:, 1].astype(np.int64),
+        arr[:, 2].astype(np.int64),
+        arr[:, 3].astype(np.int64),
+        np.zeros((len(boxes), len(LINE_FEATURES))),
+        arr[:, 5].astype(np.int64),
+    )
+    kept = _suppress_overlaps(cands, arr[:, 4].astype(np.float64), np.arange(len(boxes), dtype=np.int64))
+    assert sorted(kept.tolist()) == [0, 1, 3]
+    # the coarse box alone with the small piece: the piece is part of the line and goes
+    alone = _suppress_overlaps(cands, arr[:, 4].astype(np.float64), np.array([1, 2], dtype=np.int64))
+    assert alone.tolist() == [2]

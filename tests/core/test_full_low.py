@@ -127,6 +127,37 @@ def test_the_inset_takes_in_the_rest_of_its_line() -> None:
     assert plan is not None and plan.source.left < 85 and plan.source.bottom < 180
 
 
+def test_a_heading_wrapped_over_two_lines_does_not_take_in_the_sidebar_beside_it() -> None:
+    """A docs page's heading wraps over two lines beside a sidebar whose entries are about two of
+    its line heights away: the inset reaches one line height's join, not the two lines' height,
+    so it holds the heading and none of the sidebar."""
+    img = Image.new("RGB", (1280, 800), "white")
+    d = ImageDraw.Draw(img)
+    big = ImageFont.load_default(size=30)
+    small = ImageFont.load_default(size=13)
+    for k in range(6):
+        d.text((20, 110 + 18 * k), "Sidebar.entry()", fill="black", font=small)
+    sidebar_right = max(int(d.textbbox((20, 0), "Sidebar.entry()", font=small)[2]), 0)
+    left = sidebar_right + 70  # about two heading line heights beyond the sidebar's text
+    d.text((left, 110), "email.message: Representing an email", fill="black", font=big)
+    d.text((left, 150), "message", fill="black", font=big)
+    heading = Box(
+        left, 110, int(d.textbbox((left, 110), "email.message: Representing an email", font=big)[2]), 185
+    )
+    plan = plan_low_inset(img, heading, get_cost_model("anthropic", "claude-opus-4-7"), None)
+    assert plan is not None
+    assert plan.source.left > sidebar_right and plan.source.contains(Box(left + 2, 152, left + 60, 170))
+    # one line alone at the same gap still takes in the word beside it (the join reaches it)
+    one = Image.new("RGB", (1280, 800), "white")
+    d1 = ImageDraw.Draw(one)
+    d1.text((left - 40, 110), "sunau", fill="black", font=big)
+    d1.text((left + 60, 110), "Read and write", fill="black", font=big)
+    found = plan_low_inset(
+        one, Box(left + 60, 110, left + 300, 145), get_cost_model("openai", "gpt-4o"), None
+    )
+    assert found is not None and found.source.left < left - 30
+
+
 def test_an_inset_that_needs_more_room_than_a_quarter_of_the_view_is_refused() -> None:
     img, _ = _chart((600, 800))
     tall = Box(100, 100, 500, 400)  # a 300 px "line" on a portrait image
