@@ -129,14 +129,14 @@ class Reader:
             self.sparse = TesseractEngine(psm=11)
         #: The engines in the order they are asked: the default, then the sparse mode.
         self.engines: list[OcrEngine] = [self.primary] + ([self.sparse] if self.sparse is not None else [])
-        self._lines: dict[tuple[int, str], list[tuple[str, int]]] = {}
+        self._lines: dict[tuple[int, str], list[_Line]] = {}
         self._native: dict[tuple[str, str], float | None] = {}
 
-    def _read(self, engine: OcrEngine, image: Image.Image, key: str) -> list[tuple[str, int]]:
+    def _read(self, engine: OcrEngine, image: Image.Image, key: str) -> list[_Line]:
         k = (id(engine), key)
         if k not in self._lines:
             self._lines[k] = [
-                (norm(ln.text), ln.box.bottom - ln.box.top)
+                _Line(norm(ln.text), ln.box.left, ln.box.top, ln.box.right, ln.box.bottom)
                 for ln in engine.read(image).lines
                 if norm(ln.text)
             ]
@@ -195,21 +195,84 @@ class Reader:
 MIN_SEEN_LINE_PX = 12
 
 
-def _answer_heights(lines: list[tuple[str, int]], want: str) -> list[float]:
-    """Median height of the lines each occurrence of ``want`` spans in their joined text."""
+def _answer_heights(lines: list[_Line], want: str) -> list[float]:
+    """Median height of the lines each occurrence of ``want`` spans: in their joined text (the
+    engine's reading order), and over wrapped lines read out of order (:func:`_wrapped_heights`)."""
     joined, starts = "", []
-    for text, _ in lines:
+    for ln in lines:
         starts.append(len(joined))
-        joined += text
+        joined += ln.text
     out: list[float] = []
     at = joined.find(want)
     while at >= 0:
         end = at + len(want)
-        heights = [h for (text, h), s in zip(lines, starts, strict=True) if s < end and s + len(text) > at]
+        heights = [
+            ln.height for ln, s in zip(lines, starts, strict=True) if s < end and s + len(ln.text) > at
+        ]
         if heights:
             out.append(float(statistics.median(heights)))
         at = joined.find(want, at + 1)
+    return out + _wrapped_heights(lines, want)
+
+
+#: A wrapped answer's next piece starts on the next line: its top within this many line heights
+#: of the previous line's bottom (above it by at most half a line: boxes overlap a little).
+WRAP_MAX_GAP_HEIGHTS = 1.0
+#: ... and the first piece (the end of a line) has at least this many characters.
+WRAP_MIN_FIRST_PIECE = 4
+
+
+def _wrapped_heights(lines: list[_Line], want: str) -> list[float]:
+    """Occurrences of ``want`` wrapped over lines that follow each other on the page but not in the
+    engine's reading order (a heading wrapped beside a sidebar, whose lines an OCR layout interleaves
+    with the sidebar's): it starts at the end of a line and goes on at the start of the line below,
+    which overlaps it sideways, and so on."""
+    out: list[float] = []
+
+    def below(prev: _Line) -> list[_Line]:
+        h = prev.height
+        return [
+            ln
+            for ln in lines
+            if prev.bottom - 0.5 * h <= ln.top <= prev.bottom + WRAP_MAX_GAP_HEIGHTS * h
+            and ln.left < prev.right
+            and ln.right > prev.left
+            and ln is not prev
+        ]
+
+    def rest(prev: _Line, remaining: str, depth: int) -> list[_Line] | None:
+        for ln in below(prev):
+            if ln.text.startswith(remaining):
+                return [ln]
+            if depth < 4 and remaining.startswith(ln.text):
+                more = rest(ln, remaining[len(ln.text) :], depth + 1)
+                if more is not None:
+                    return [ln, *more]
+        return None
+
+    for first in lines:
+        for k in range(min(len(first.text), len(want) - 1), WRAP_MIN_FIRST_PIECE - 1, -1):
+            if first.text.endswith(want[:k]):
+                tail = rest(first, want[k:], 1)
+                if tail is not None:
+                    out.append(float(statistics.median([first.height] + [ln.height for ln in tail])))
+                    break
     return out
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line an OCR engine read: its normalised text and its box."""
+
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
 
 
 def seen_size(cost_model: CostModel, width: int, height: int, detail: str | None) -> tuple[int, int]:
