@@ -116,7 +116,9 @@ class Reader:
     :data:`MIN_SEEN_LINE_PX` tall in that image (or, where the original's own text is smaller, not
     shrunk). OCR engines upscale small text and read lines a vision model cannot (a page at
     OpenAI's 512 px ``low`` view reads perfectly for tesseract at 9 px a line); without this floor
-    the oracle would "keep" body text at sizes no model reads.
+    the oracle would "keep" body text at sizes no model reads. An answer wrapped over lines is
+    followed from the end of one line to the start of the line below it, also where the OCR reads
+    other lines in between (a heading wrapped beside a sidebar).
     Reads are cached by pixel content."""
 
     def __init__(self) -> None:
