@@ -26,6 +26,7 @@ __all__ = [
     "decode_image",
     "encode_image",
     "pad_image",
+    "true_runs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,15 @@ def content_mask(image: Image.Image, background: tuple[int, int, int]) -> npt.ND
 
     rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
     return np.asarray(np.abs(rgb - np.array(background, dtype=np.int16)).max(axis=2) > CONTENT_MIN_DIFF)
+
+
+def true_runs(occupied: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of True values in a 1-D mask (rows or columns with content)."""
+    import numpy as np
+
+    padded = np.concatenate([[False], occupied, [False]]).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
 def blank_canvas(image: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from .._imageio import true_runs
 from ..types import Box
 from ._geometry import (
     center,
@@ -435,13 +436,6 @@ def _any(mask: npt.NDArray[np.bool_], axis: int) -> npt.NDArray[np.bool_]:
     return np.asarray(mask.any(axis=axis), dtype=bool)
 
 
-def _runs(occupied: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """``(start, stop)`` of each run of True values."""
-    padded = np.concatenate([[False], occupied, [False]]).astype(np.int8)
-    edges = np.diff(padded)
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
-
-
 def _blob(mask: npt.NDArray[np.bool_], start: int, stop: int, hh: int) -> tuple[int, int, int, int] | None:
     """The run of columns ``start:stop`` as a solid blob (a square, a bar, a point marker):
     ``(start, stop, top row, bottom row)``, or None."""
@@ -494,7 +488,7 @@ def _samples_in(
     """Legend samples in ``mask`` (columns ordered from the outer end, away from the text), outer
     first: solid blobs or thin lines, each followed by a gap (a run reaching the inner end is coloured
     text or a graphic running on, not a sample). ``(start, stop, top, bottom)`` in mask coordinates."""
-    runs = _runs(_any(mask, 0))
+    runs = true_runs(_any(mask, 0))
     for i, (start, stop) in enumerate(runs):
         if stop >= mask.shape[1]:
             break
@@ -563,7 +557,7 @@ def _entry_text(ink: npt.NDArray[np.bool_], band: Box, side: str, eh: int, reach
     cols = _any(ink, 0)
     if side == "right":
         cols = cols[::-1]  # the text lies left of a sample on the right: walk leftwards
-    runs = _runs(cols)
+    runs = true_runs(cols)
     if not runs or runs[0][0] > SAMPLE_MAX_GAP_HEIGHTS * eh:
         return None
     first, last = runs[0][0], runs[0][1]
@@ -816,7 +810,7 @@ def _rotated_at_left(image: Image.Image, lh: float) -> Box | None:
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     bg = np.array(_background(rgb), dtype=np.int16)
     ink = _ink(_pixels(rgb, zone), bg)
-    runs = _runs(_any(ink, 0))
+    runs = true_runs(_any(ink, 0))
     if not runs or runs[0][1] - runs[0][0] > 2 * lh:
         return None
     start, stop = runs[0]

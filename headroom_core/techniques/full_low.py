@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .._imageio import background_colour, blank_canvas, content_mask, encode_image, resize
+from .._imageio import background_colour, blank_canvas, content_mask, encode_image, resize, true_runs
 from ..codecs import Replacement
 from ..costs import CostModel
 from ..tiling import align
@@ -19,8 +19,6 @@ from ..types import Box, Technique
 from ._base import Applied, ApplyContext, TechniqueApplier
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
     from PIL import Image
 
 __all__ = [
@@ -171,7 +169,8 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
     band = np.asarray(content_mask(image.crop((0, top, w, bottom)), background).any(axis=0))
     left, right = box.left + int(cols[0]), box.left + int(cols[-1]) + 1
     ink = (left, right)
-    join = max(4, round(INSET_JOIN_HEIGHTS * _tallest_run(rows)))
+    line_height = max(stop - start for start, stop in true_runs(np.asarray(mask.any(axis=1), dtype=bool)))
+    join = max(4, round(INSET_JOIN_HEIGHTS * line_height))
     while True:
         near = np.flatnonzero(band[max(0, left - join) : left])
         if not near.size:
@@ -186,16 +185,6 @@ def _ink(image: Image.Image, region: Box) -> Box | None:
         left, right = ink  # a row of items (a desktop's top bar), not one line: its own ink only
     margin = max(2, min(8, round(INSET_MARGIN * (bottom - top))))
     return Box(left - margin, top - margin, right + margin, bottom + margin).clamp(w, h)
-
-
-def _tallest_run(rows: npt.NDArray[np.intp]) -> int:
-    """The longest run of consecutive indices in ``rows`` (sorted, not empty)."""
-    import numpy as np
-
-    breaks = np.flatnonzero(np.diff(rows) > 1)
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [rows.size - 1]])
-    return int((rows[ends] - rows[starts]).max()) + 1
 
 
 def plan_low_inset(
