@@ -169,3 +169,63 @@ def test_onnx_refuses_a_name_it_lacks() -> None:
     )
     with pytest.raises(ModelUnavailableError, match="ONNX model"):
         MiniLMEncoder(backend="onnx", tuned=bogus).encode(["x"])
+
+
+@pytest.fixture(scope="module")
+def tiny_mpnet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An encoder whose forward takes no ``token_type_ids`` (MPNet, like all-mpnet-base-v2)."""
+    import torch
+    from transformers import MPNetConfig, MPNetModel
+
+    torch.manual_seed(0)
+    config = MPNetConfig(
+        vocab_size=30527,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=130,
+    )
+    folder = tmp_path_factory.mktemp("tiny-mpnet")
+    MPNetModel(config).save_pretrained(folder)
+    for name in TOKENIZER_FILES:
+        shutil.copy(default_torch_path() / name, folder / name)
+    return folder
+
+
+def test_an_encoder_without_token_types_serves_like_its_own_forward(tiny_mpnet: Path) -> None:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    text = "what does the sticker on the laptop say"
+    served = MiniLMEncoder(tiny_mpnet, backend="torch").encode([text])[0]
+    tok = AutoTokenizer.from_pretrained(tiny_mpnet, local_files_only=True)
+    net = AutoModel.from_pretrained(tiny_mpnet, local_files_only=True).eval()
+    batch = tok([text], return_tensors="pt", return_token_type_ids=False)
+    with torch.no_grad():
+        hidden = net(**batch).last_hidden_state[0].numpy()
+    reference = hidden.mean(axis=0)
+    reference /= np.linalg.norm(reference)
+    assert served.shape == (32,)
+    np.testing.assert_allclose(served, reference, atol=1e-5)
+
+
+def test_an_encoder_without_token_types_tunes_and_serves(tiny_mpnet: Path, tmp_path: Path) -> None:
+    pytest.importorskip("scipy")
+    from headroom_core.router.train import TrainConfig, TuneConfig, train_tuned_head
+
+    data = tmp_path / "pool.jsonl"
+    _toy_pool(data)
+    config = TrainConfig(data=data, out=tmp_path / "head", folds=3, heldout=None)
+    head, record = train_tuned_head(
+        config,
+        TuneConfig(epochs=6, lr=5e-3, head_lr=5e-2, batch_size=8),
+        model=tiny_mpnet,
+        backend="torch",
+        train_threads=1,
+    )
+    assert head.tuning is not None and head.embedding_dim == 32
+    assert record["serving_agreement_with_training_model"] == 1.0
+    head.save(config.out)
+    clf = MiniLMQueryClassifier(head=load_head(config.out), model_name_or_path=tiny_mpnet, backend="torch")
+    assert clf.predict("transcribe the screen").technique is Technique.TRANSCODE
