@@ -437,7 +437,7 @@ def main() -> int:
             r["p50_ms"] = torch_latency(r["path"], heldout)
             r["int8_p50_ms"] = int8_latency(r["path"])
             say(f"{r['encoder']}: int8 p50 {r['int8_p50_ms']}")
-    text = report(results, args.epochs)
+    text = report(results, int(results[0]["epochs"]))
     sys.stdout.write(text)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
