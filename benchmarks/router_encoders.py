@@ -135,7 +135,6 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 
 def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, Any]:
     import torch
-    from transformers import AutoModel, AutoTokenizer
 
     torch.set_num_threads(threads)
     config = T.TrainConfig()
@@ -155,8 +154,7 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     def cues(texts: list[str]) -> np.ndarray:
         return np.stack([cue_probe.cue_vector(t) for t in texts]) * config.cue_scale
 
-    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    tok, net = _load(path)
     params = sum(p.numel() for p in net.parameters())
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -235,17 +233,24 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         pair = _log_softmax(tuned.logits(ocr_q, cues(ocr_q))) + _log_softmax(frozen["ocrbench"] / temperature)
         res["ocrbench"] = _ocrbench_ok(ocr_rows, pair.argmax(axis=1))
 
-    res["p50_ms"] = torch_latency(path, sets["heldout"][0][:80])
+    res["p50_ms"] = torch_latency(tok, net, sets["heldout"][0][:80])
     return res
 
 
-def torch_latency(path: str, queries: list[str]) -> float:
-    """p50 (ms) of one query's float32 torch forward with its tokenization, 1 thread, warm."""
-    import torch
+def _load(path: str) -> tuple[Any, Any]:
+    """The tokenizer and float32 model at ``path`` (local files only), in eval mode."""
     from transformers import AutoModel, AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    return (
+        AutoTokenizer.from_pretrained(path, local_files_only=True),
+        AutoModel.from_pretrained(path, local_files_only=True).eval(),
+    )
+
+
+def torch_latency(tok: Any, net: Any, queries: list[str]) -> float:
+    """p50 (ms) of one query's float32 torch forward with its tokenization, 1 thread, warm."""
+    import torch
+
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     times = []
@@ -273,12 +278,14 @@ def _Hidden(net: Any, names: list[str]) -> Any:
     return Hidden().eval()
 
 
-def int8_latency(path: str, threads: tuple[int, ...] = (1, 2)) -> dict[str, float]:
-    """Encoder-only p50 (ms) of ``path`` exported to ONNX and quantized to int8 (needs ``onnx``).
+def int8_latency(
+    hf_tok: Any, net: Any, queries: list[str], threads: tuple[int, ...] = (1, 2)
+) -> dict[str, float]:
+    """Encoder-only p50 (ms) of ``net`` exported to ONNX and quantized to int8 (needs ``onnx``).
 
     Export: the torchscript exporter, opset 17; quantization: onnxruntime's dynamic int8 (weights
-    QInt8), the kind of model the shipped onnx backend serves. One held-out query at a time, tokenized
-    outside the timer; the first 5 of 80 are warm-up.
+    QInt8), the kind of model the shipped onnx backend serves. One query at a time, tokenized outside
+    the timer; the first 5 are warm-up.
     """
     import tempfile
 
@@ -286,17 +293,13 @@ def int8_latency(path: str, threads: tuple[int, ...] = (1, 2)) -> dict[str, floa
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
-    from transformers import AutoModel, AutoTokenizer
 
-    hf_tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    net = AutoModel.from_pretrained(path, local_files_only=True).eval()
     inputs: tuple[str, ...] = ("input_ids", "attention_mask", "token_type_ids")
     names = [n for n in inputs if n in hf_tok.model_input_names]
     sample = hf_tok(["what does the sign say"], return_tensors="pt")
     axes = {n: {0: "batch", 1: "seq"} for n in (*names, "last_hidden_state")}
     tok = Tokenizer.from_str(hf_tok.backend_tokenizer.to_str())
     tok.no_padding()
-    queries = _labelled(DATA / "heldout.jsonl")[0][:80]
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
@@ -434,8 +437,9 @@ def main() -> int:
         # All latency columns from this one pass (training runs may have shared the machine).
         heldout = _labelled(DATA / "heldout.jsonl")[0][:80]
         for r in results:
-            r["p50_ms"] = torch_latency(r["path"], heldout)
-            r["int8_p50_ms"] = int8_latency(r["path"])
+            tok, net = _load(r["path"])
+            r["p50_ms"] = torch_latency(tok, net, heldout)
+            r["int8_p50_ms"] = int8_latency(tok, net, heldout)
             say(f"{r['encoder']}: int8 p50 {r['int8_p50_ms']}")
     text = report(results, int(results[0]["epochs"]))
     sys.stdout.write(text)
