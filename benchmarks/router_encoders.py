@@ -5,9 +5,10 @@ encoder). This benchmark trains the shipped recipe's two members on the training
 encoder given and scores the held-out and blind sets, all in one run on one machine, so the
 encoders compare as ratios:
 
-- **frozen**: multinomial logistic regression (balanced) over ``[mean-pooled embedding, cues]``,
-  C chosen by grouped 5-fold CV on the pool, temperature fitted on the out-of-fold logits (as
-  ``python -m headroom_core.router.train --tune none``);
+- **frozen**: ``train.train_head`` itself (what ``python -m headroom_core.router.train --tune none``
+  runs): multinomial logistic regression (balanced) over ``[mean-pooled embedding, cues]``, C chosen
+  by grouped 5-fold CV on the pool, temperature fitted on the out-of-fold logits, weights stored as
+  float32; the embeddings are the encoder's float32 forward in batches of 64;
 - **tuned**: the encoder's biases and LayerNorm tuned with a linear head (BitFit, the shipped
   ``TuneConfig`` except ``--epochs``), on the whole pool (no validation run: temperature 1);
 - **pair**: both by the geometric mean of their probabilities (the shipped combination);
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 from headroom_core._quotes import mask_quoted  # noqa: E402
 from headroom_core.router import train as T  # noqa: E402  (the trainer's own pool, folds and solver)
 from headroom_core.router._tune import TuneConfig, tune_bitfit  # noqa: E402
-from headroom_core.router.encoder import default_torch_path  # noqa: E402
+from headroom_core.router.encoder import TextEncoder, default_torch_path  # noqa: E402
 from headroom_core.router.evaluate import DEFAULT_OCRBENCH, OCRBENCH_ACCEPTABLE  # noqa: E402
 from headroom_core.router.trained import QueryHead  # noqa: E402
 
@@ -133,6 +135,26 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
+class _Batched(TextEncoder):
+    """A ``TextEncoder`` over the benchmark's batched float32 embedding, for ``train.train_head``."""
+
+    def __init__(self, name: str, embed: Callable[[list[str]], np.ndarray]) -> None:
+        self.name = name
+        self._embed = embed
+        self._dim = int(embed(["probe"]).shape[1])
+
+    @property
+    def identity(self) -> str:
+        return f"{self.name}@torch float32 batched"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(list(texts)).astype(np.float32)
+
+
 def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, Any]:
     import torch
 
@@ -175,35 +197,19 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         "epochs": epochs,
     }
     start = time.perf_counter()
-    emb = embed(queries)
-    dim = emb.shape[1]
-    res["dim"] = dim
-    probe = QueryHead(
-        classes=T.CLASSES,
-        layers=((np.zeros((dim + len(T.CUES), len(T.CLASSES))), np.zeros(len(T.CLASSES))),),
-        cues=T.CUES,
-        cue_scale=config.cue_scale,
-        embedding_dim=dim,
-    )
-    x = probe.features(emb, queries)
-    folds = T._grouped_folds(pool.groups, config.folds, config.seed)
-    best: tuple[float, float, float, np.ndarray] | None = None
-    for c in config.c_grid:
-        oof = np.zeros((len(y), len(T.CLASSES)))
-        for val in folds:
-            fit = np.setdiff1d(np.arange(len(y)), val)
-            w, b = T._fit_logreg(x[fit], y[fit], c, config.max_iter, balanced=True)
-            oof[val] = x[val] @ w + b
-        acc, f1 = _score(oof, y)
-        if best is None or f1 > best[1] + 1e-9:
-            best = (c, f1, acc, oof)
-    assert best is not None
-    c, _, cv_acc, oof = best
-    temperature = T.fit_temperature(oof, y)
-    w, b = T._fit_logreg(x, y, c, config.max_iter, balanced=True)
-    frozen = {n: probe.features(embed(q), q) @ w + b for n, (q, _) in sets.items()}
+    # The frozen member is the trainer's own (C by grouped CV, temperature from the out-of-fold
+    # logits, refit, weights stored as float32), over this encoder's batched embeddings.
+    frozen_head, record = T.train_head(config, _Batched(name, embed))
+    res["dim"] = frozen_head.embedding_dim
+    temperature = frozen_head.temperature
+
+    def frozen_logits(texts: list[str]) -> np.ndarray:
+        return frozen_head.logits(frozen_head.features(embed(texts), texts))
+
+    frozen = {n: frozen_logits(q) for n, (q, _) in sets.items()}
     if ocr_q:
-        frozen["ocrbench"] = probe.features(embed(ocr_q), ocr_q) @ w + b
+        frozen["ocrbench"] = frozen_logits(ocr_q)
+    cv_acc = float(record["cv"]["accuracy"])
     res["frozen_cv"] = cv_acc
     say(f"{name}: frozen member done ({time.perf_counter() - start:.0f} s; grouped CV {cv_acc:.4f})")
 
