@@ -44,6 +44,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,6 @@ from headroom_core.router import train as T  # noqa: E402  (the trainer's own po
 from headroom_core.router._tune import TuneConfig, tune_bitfit  # noqa: E402
 from headroom_core.router.encoder import TextEncoder, default_torch_path  # noqa: E402
 from headroom_core.router.evaluate import DEFAULT_OCRBENCH, OCRBENCH_ACCEPTABLE  # noqa: E402
-from headroom_core.router.trained import QueryHead  # noqa: E402
 
 DATA = ROOT / "headroom_core" / "router" / "data"
 RESULTS = Path(__file__).resolve().parent / "RESULTS_router_encoders.md"
@@ -140,10 +140,10 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 class _Batched(TextEncoder):
     """A ``TextEncoder`` over the benchmark's batched float32 embedding, for ``train.train_head``."""
 
-    def __init__(self, name: str, embed: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(self, name: str, embed: Callable[[list[str]], np.ndarray], dim: int) -> None:
         self.name = name
         self._embed = embed
-        self._dim = int(embed(["probe"]).shape[1])
+        self._dim = dim
 
     @property
     def identity(self) -> str:
@@ -167,17 +167,8 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     sets = {n: _labelled(DATA / f"{n}.jsonl") for n in ("heldout", "blind")}
     ocr_rows = _rows(DEFAULT_OCRBENCH) if DEFAULT_OCRBENCH.is_file() else []
     ocr_q = [mask_quoted(str(r["question"])) for r in ocr_rows]
-    cue_probe = QueryHead(
-        classes=T.CLASSES,
-        layers=((np.zeros((1 + len(T.CUES), len(T.CLASSES))), np.zeros(len(T.CLASSES))),),
-        cues=T.CUES,
-        cue_scale=config.cue_scale,
-        embedding_dim=1,
-    )
-
-    def cues(texts: list[str]) -> np.ndarray:
-        return np.stack([cue_probe.cue_vector(t) for t in texts]) * config.cue_scale
-
+    #: every scored question set (the OCRBench questions when they are beside the repository)
+    scored = {n: q for n, (q, _) in sets.items()} | ({"ocrbench": ocr_q} if ocr_q else {})
     tok, net = _load(path)
     params = sum(p.numel() for p in net.parameters())
 
@@ -201,16 +192,15 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     start = time.perf_counter()
     # The frozen member is the trainer's own (C by grouped CV, temperature from the out-of-fold
     # logits, refit, weights stored as float32), over this encoder's batched embeddings.
-    frozen_head, record = T.train_head(config, _Batched(name, embed))
+    frozen_head, record = T.train_head(config, _Batched(name, embed, int(net.config.hidden_size)))
     res["dim"] = frozen_head.embedding_dim
     temperature = frozen_head.temperature
+    cues = frozen_head.cue_matrix
 
     def frozen_logits(texts: list[str]) -> np.ndarray:
         return frozen_head.logits(frozen_head.features(embed(texts), texts))
 
-    frozen = {n: frozen_logits(q) for n, (q, _) in sets.items()}
-    if ocr_q:
-        frozen["ocrbench"] = frozen_logits(ocr_q)
+    frozen = {n: frozen_logits(q) for n, q in scored.items()}
     cv_acc = float(record["cv"]["accuracy"])
     res["frozen_cv"] = cv_acc
     say(f"{name}: frozen member done ({time.perf_counter() - start:.0f} s; grouped CV {cv_acc:.4f})")
@@ -228,18 +218,17 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         log=lambda msg: say(f"{name}:{msg} ({time.perf_counter() - start:.0f} s)"),
     )
     res["tune_s"] = round(time.perf_counter() - start)
-    for n, (q, yy) in sets.items():
-        t_logits = tuned.logits(q, cues(q))
-        pair = _log_softmax(t_logits) + _log_softmax(frozen[n] / temperature)
+    tuned_logits = {n: tuned.logits(q, cues(q)) for n, q in scored.items()}
+    pair = {n: _log_softmax(t) + _log_softmax(frozen[n] / temperature) for n, t in tuned_logits.items()}
+    for n, (_, yy) in sets.items():
         res[n] = {
             "n": len(yy),
             "frozen": _score(frozen[n], yy),
-            "tuned": _score(t_logits, yy),
-            "pair": _score(pair, yy),
+            "tuned": _score(tuned_logits[n], yy),
+            "pair": _score(pair[n], yy),
         }
     if ocr_q:
-        pair = _log_softmax(tuned.logits(ocr_q, cues(ocr_q))) + _log_softmax(frozen["ocrbench"] / temperature)
-        res["ocrbench"] = _ocrbench_ok(ocr_rows, pair.argmax(axis=1))
+        res["ocrbench"] = _ocrbench_ok(ocr_rows, pair["ocrbench"].argmax(axis=1))
 
     res["p50_ms"] = torch_latency(tok, net, sets["heldout"][0][:80])
     return res
@@ -255,20 +244,26 @@ def _load(path: str) -> tuple[Any, Any]:
     )
 
 
+def _p50_ms(call: Callable[[Any], object], items: Sequence[Any]) -> float:
+    """p50 (ms) of ``call(item)``, one item at a time; the first 5 calls are warm-up."""
+    times = []
+    for item in items:
+        t0 = time.perf_counter()
+        call(item)
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(float(np.percentile(times[5:], 50)), 1)
+
+
 def torch_latency(tok: Any, net: Any, queries: list[str]) -> float:
     """p50 (ms) of one query's float32 torch forward with its tokenization, 1 thread, warm."""
     import torch
 
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
-    times = []
     with torch.no_grad():
-        for text in queries:
-            t0 = time.perf_counter()
-            net(**tok([text], return_tensors="pt"))
-            times.append((time.perf_counter() - t0) * 1000)
+        p50 = _p50_ms(lambda text: net(**tok([text], return_tensors="pt")), queries)
     torch.set_num_threads(previous)
-    return round(float(np.percentile(times[5:], 50)), 1)
+    return p50
 
 
 def _Hidden(net: Any, names: list[str]) -> Any:
@@ -292,8 +287,8 @@ def int8_latency(
     """Encoder-only p50 (ms) of ``net`` exported to ONNX and quantized to int8 (needs ``onnx``).
 
     Export: the torchscript exporter, opset 17; quantization: onnxruntime's dynamic int8 (weights
-    QInt8), the kind of model the shipped onnx backend serves. One query at a time, tokenized outside
-    the timer; the first 5 are warm-up.
+    QInt8, integer MatMuls; the shipped onnx backend's model is not of this kind, see
+    :func:`served_latency`). One query at a time, tokenized before the timer; the first 5 are warm-up.
     """
     import tempfile
 
@@ -308,6 +303,11 @@ def int8_latency(
     axes = {n: {0: "batch", 1: "seq"} for n in (*names, "last_hidden_state")}
     tok = Tokenizer.from_str(hf_tok.backend_tokenizer.to_str())
     tok.no_padding()
+    feeds = []
+    for q in queries:
+        enc = tok.encode(q)
+        arrays = {"input_ids": enc.ids, "attention_mask": enc.attention_mask, "token_type_ids": enc.type_ids}
+        feeds.append({n: np.array([arrays[n]]) for n in names})
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
@@ -327,18 +327,7 @@ def int8_latency(
             options.intra_op_num_threads = n_threads
             options.inter_op_num_threads = 1
             session = ort.InferenceSession(str(int8), options, providers=["CPUExecutionProvider"])
-            times = []
-            for q in queries:
-                enc = tok.encode(q)
-                feeds = {
-                    "input_ids": np.array([enc.ids]),
-                    "attention_mask": np.array([enc.attention_mask]),
-                    "token_type_ids": np.array([enc.type_ids]),
-                }
-                t0 = time.perf_counter()
-                session.run(None, {n: feeds[n] for n in names})
-                times.append((time.perf_counter() - t0) * 1000)
-            out[str(n_threads)] = round(float(np.percentile(times[5:], 50)), 1)
+            out[str(n_threads)] = _p50_ms(partial(session.run, None), feeds)
     return out
 
 
@@ -352,12 +341,7 @@ def served_latency(queries: list[str], threads: tuple[int, ...] = (1, 2)) -> dic
     for n_threads in threads:
         encoder = MiniLMEncoder(backend="onnx", num_threads=n_threads)
         encoder.warm_up()
-        times = []
-        for q in queries:
-            t0 = time.perf_counter()
-            encoder.encode([q])
-            times.append((time.perf_counter() - t0) * 1000)
-        out[str(n_threads)] = round(float(np.percentile(times[5:], 50)), 1)
+        out[str(n_threads)] = _p50_ms(encoder.encode, [[q] for q in queries])
     return out
 
 
@@ -450,7 +434,8 @@ def main() -> int:
     parser.add_argument(
         "--int8",
         action="store_true",
-        help="time each encoder again, in float32 and exported to ONNX int8 (needs onnx)",
+        help="time each encoder again, in float32 and exported to ONNX dynamic int8 (needs onnx), "
+        "and the shipped onnx backend's MiniLM",
     )
     args = parser.parse_args()
     encoders = [e.split("=", 1) for e in args.encoder] or [["all-MiniLM-L6-v2", str(default_torch_path())]]

@@ -592,7 +592,7 @@ def train_tuned_head(
         cues=CUES,
         cue_scale=config.cue_scale,
     )
-    cues = np.stack([probe.cue_vector(q) for q in queries]) * config.cue_scale
+    cues = probe.cue_matrix(queries)
 
     val = _grouped_folds(groups, config.folds, config.seed)[0]
     fit = np.setdiff1d(np.arange(len(y)), val)

@@ -139,6 +139,10 @@ class QueryHead:
         """The keyword cues of ``query`` (1.0 where a cue's pattern matches), unscaled."""
         return np.array([1.0 if p.search(query) else 0.0 for p in self._compiled], dtype=np.float64)
 
+    def cue_matrix(self, queries: Sequence[str]) -> FloatArray:
+        """``cue_scale * cues`` rows for a batch: the feature columns after the embedding."""
+        return np.stack([self.cue_vector(q) for q in queries]) * self.cue_scale
+
     def features(self, embeddings: npt.ArrayLike, queries: Sequence[str]) -> FloatArray:
         """``[embedding, cue_scale * cues]`` rows for a batch."""
         emb = np.asarray(embeddings, dtype=np.float64).reshape(len(queries), -1)
@@ -149,8 +153,7 @@ class QueryHead:
             )
         if not self.cues:
             return emb
-        cues = np.stack([self.cue_vector(q) for q in queries]) * self.cue_scale
-        return np.hstack([emb, cues])
+        return np.hstack([emb, self.cue_matrix(queries)])
 
     def logits(self, features: npt.ArrayLike) -> FloatArray:
         """Raw (un-tempered) logits for feature rows."""
