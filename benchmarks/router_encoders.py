@@ -187,11 +187,7 @@ def shipped_members(scored: dict[str, list[str]]) -> dict[str, list[np.ndarray]]
     from headroom_core.router.trained import MiniLMQueryClassifier
 
     clf = MiniLMQueryClassifier()
-    temperatures = [clf.head.temperature, *(p.temperature for p in clf.head.partners)]
-    return {
-        n: [_log_softmax(z / t) for z, t in zip(clf.member_logits(q), temperatures, strict=True)]
-        for n, q in scored.items()
-    }
+    return {n: clf.member_log_probabilities(clf.member_logits(q)) for n, q in scored.items()}
 
 
 def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, Any]:
@@ -257,7 +253,8 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
     )
     res["tune_s"] = round(time.perf_counter() - start)
     tuned_logits = {n: tuned.logits(q, cues(q)) for n, q in scored.items()}
-    pair = {n: _log_softmax(t) + _log_softmax(frozen[n] / temperature) for n, t in tuned_logits.items()}
+    frozen_log_p = {n: _log_softmax(z / temperature) for n, z in frozen.items()}
+    pair = {n: _log_softmax(t) + frozen_log_p[n] for n, t in tuned_logits.items()}
     for n, (_, yy) in sets.items():
         res[n] = {
             "n": len(yy),
@@ -275,7 +272,7 @@ def run(name: str, path: str, epochs: int, threads: int, say: Any) -> dict[str, 
         }
         res["beside_shipped"] = {}
         for label, base in mixed.items():
-            combined = {n: base[n] + _log_softmax(frozen[n] / temperature) for n in scored}
+            combined = {n: base[n] + frozen_log_p[n] for n in scored}
             cell: dict[str, Any] = {n: _score(combined[n], yy) for n, (_, yy) in sets.items()}
             if ocr_q:
                 cell["ocrbench"] = _ocrbench_ok(ocr_rows, combined["ocrbench"].argmax(axis=1))

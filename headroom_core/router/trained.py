@@ -420,18 +420,25 @@ class MiniLMQueryClassifier(QueryClassifier):
         out.extend(run(member) for member in self.members[len(out) :])
         return out
 
-    def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:
-        """The members' probabilities combined by their geometric mean, columns in ``self.head.classes``
-        order (no empty-query rule).
+    def member_log_probabilities(
+        self, logits: Sequence[FloatArray], *, calibrated: bool = True
+    ) -> list[FloatArray]:
+        """Each member's log-probabilities from its :meth:`member_logits`, in ``self.members`` order.
 
-        Each member's probabilities use its own temperature (the head's ``temperature`` argument
-        overrides the first member's); ``calibrated=False`` uses temperature 1 everywhere.
+        Each member uses its own temperature (the classifier's ``temperature`` argument overrides
+        the first member's); ``calibrated=False`` uses temperature 1 everywhere.
         """
-        log_sum = np.zeros((len(logits[0]), len(self.head.classes)))
+        out = []
         for i, ((head, _), member) in enumerate(zip(self.members, logits, strict=True)):
             t = (self.temperature if i == 0 else head.temperature) if calibrated else 1.0
-            log_sum += np.log(np.clip(_softmax(member / t), 1e-300, None))
-        return _softmax(log_sum / len(self.members))
+            out.append(np.log(np.clip(_softmax(member / t), 1e-300, None)))
+        return out
+
+    def combine(self, logits: Sequence[FloatArray], *, calibrated: bool = True) -> FloatArray:
+        """The members' probabilities (:meth:`member_log_probabilities`) combined by their geometric
+        mean, columns in ``self.head.classes`` order (no empty-query rule)."""
+        log_probs = self.member_log_probabilities(logits, calibrated=calibrated)
+        return _softmax(np.sum(log_probs, axis=0) / len(self.members))
 
     def probabilities(self, queries: Sequence[str], *, calibrated: bool = True) -> FloatArray:
         """:meth:`combine` of :meth:`member_logits`."""
